@@ -1,0 +1,7 @@
+"""The discovery API (filled in by its issue)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["discovery"])

@@ -1,0 +1,7 @@
+"""The roadmaps API (filled in by its issue)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["roadmaps"])

@@ -1,0 +1,68 @@
+"""Demo goals, key results and initiatives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from headway.strategy.models import Goal, Initiative, KeyResult
+
+if TYPE_CHECKING:
+    from headway.web.demo import Demo
+
+GOALS: list[tuple[str, list[tuple[str, str, float, float, float]], list[str]]] = [
+    (
+        "Grow self-serve adoption",
+        [
+            ("Weekly active question askers", "users", 1200, 3000, 1850),
+            ("Questions answered without an analyst", "%", 35, 60, 44),
+        ],
+        ["Natural-language questions", "Onboarding that teaches by doing"],
+    ),
+    (
+        "Win mid-market deals",
+        [
+            ("Mid-market win rate", "%", 18, 30, 21),
+            ("Security review time", "days", 20, 5, 12),  # a metric that must fall
+        ],
+        ["Enterprise-grade security", "Embedded analytics"],
+    ),
+    (
+        "Make the platform cheaper to run",
+        [
+            ("Infrastructure cost per active user", "USD", 4.2, 2.5, 3.6),
+        ],
+        ["Query engine modernisation"],
+    ),
+]
+
+
+def populate(demo: Demo) -> None:
+    initiatives: dict[str, Initiative] = {}
+    for position, (title, key_results, themes) in enumerate(GOALS):
+        goal = Goal.objects.create(
+            product=demo.product,
+            title=title,
+            position=position,
+            owner=demo.users["maya"],
+            due=demo.today + dt.timedelta(days=180),
+        )
+        KeyResult.objects.bulk_create(
+            [
+                KeyResult(
+                    goal=goal,
+                    name=name,
+                    unit=unit,
+                    baseline=baseline,
+                    target=target,
+                    current=current,
+                    due=goal.due,
+                )
+                for name, unit, baseline, target, current in key_results
+            ]
+        )
+        for theme in themes:
+            initiatives[theme] = Initiative.objects.create(
+                product=demo.product, goal=goal, title=theme, capacity_points=60
+            )
+    demo.objects["initiatives"] = initiatives
