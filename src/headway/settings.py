@@ -20,8 +20,8 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str) -> str:
-    """The variable's value, or `default` when it is unset."""
-    return os.environ.get(name, default)
+    """The variable's value, or `default` when it is unset or empty."""
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool) -> bool:
