@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -33,6 +34,13 @@ class MemberIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     role: Role = Role.VIEWER
     function: Function | None = None
+
+
+class MemberPatch(Schema):
+    role: Role | None = None
+    function: Function | Literal[""] | None = Field(
+        None, description='The member\'s team; "" clears it.'
+    )
 
 
 class MemberOut(Schema):
