@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from headway.accounts.models import Function, Role
 
@@ -38,9 +37,17 @@ class MemberIn(Schema):
 
 class MemberPatch(Schema):
     role: Role | None = None
-    function: Function | Literal[""] | None = Field(
-        None, description='The member\'s team; "" clears it.'
+    function: str | None = Field(
+        None,
+        description="The member's team: " + ", ".join(Function.values) + '; "" clears it.',
     )
+
+    @field_validator("function")
+    @classmethod
+    def known_function(cls, value: str | None) -> str | None:
+        if value not in (None, "", *Function.values):
+            raise ValueError(f'Choose one of {", ".join(Function.values)}, or "" for none.')
+        return value
 
 
 class MemberOut(Schema):
