@@ -424,3 +424,19 @@ def test_the_audit_log_page_costs_the_same_queries_at_3_and_30(world: World) -> 
 
     c = client(world.owner)
     same_queries_at_3_and_30(add, lambda: c.get(f"/workspaces/{world.workspace.pk}/audit/"))
+
+
+def test_an_edit_after_the_window_says_why_on_the_page(world: World, items: dict[str, Any]) -> None:
+    import datetime as dt
+
+    from headway.core import clock
+
+    feature = items["features"]
+    c = client(world.contributor)
+    c.post(f"/comments/features/{feature.pk}/", {"body": "old"})
+    Comment.objects.update(created=clock.now() - dt.timedelta(minutes=20))
+    comment = Comment.objects.get()
+    response = c.post(f"/comments/{comment.pk}/edit/", {"body": "new"}, **HX)
+    assert "can be edited for 15 minutes" in response.content.decode()
+    assert "Edit your comment" not in response.content.decode()  # the form is gone too
+    assert Comment.objects.get().body == "old"
