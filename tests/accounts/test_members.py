@@ -190,3 +190,10 @@ def test_the_members_page_refuses_a_non_admin_change(world: World) -> None:
 def test_the_members_page_of_another_workspace_is_not_found(world: World) -> None:
     c = page_client(world.outsider)
     assert c.get(f"/workspaces/{world.workspace.pk}/members/").status_code == 404
+
+
+def test_names_with_a_nul_character_find_nobody(world: World) -> None:
+    api = world.api(world.owner)
+    assert api.get(f"/workspaces/{world.workspace.pk}/members?q=%00").status_code == 200
+    response = api.patch(f"/workspaces/{world.workspace.pk}/members/vic%00tor", {"function": "qa"})
+    assert response.status_code == 422

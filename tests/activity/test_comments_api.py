@@ -344,3 +344,14 @@ def test_listing_comments_costs_the_same_queries_at_3_and_30(
 
     api = world.api(world.viewer)
     same_queries_at_3_and_30(add, lambda: api.get(url("features", feature)))
+
+
+def test_a_comment_with_a_nul_character_is_refused(world: World, items: dict[str, Any]) -> None:
+    response = post(world, items, {"body": "a\x00b"})
+    assert response.status_code == 422
+    assert errors_of(response) == ["body"]
+
+
+def test_a_search_with_a_nul_character_is_harmless(world: World, items: dict[str, Any]) -> None:
+    response = world.api(world.pm).get(url("features", items["features"]) + "?q=%00")
+    assert response.status_code == 200

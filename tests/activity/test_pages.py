@@ -440,3 +440,9 @@ def test_an_edit_after_the_window_says_why_on_the_page(world: World, items: dict
     assert "can be edited for 15 minutes" in response.content.decode()
     assert "Edit your comment" not in response.content.decode()  # the form is gone too
     assert Comment.objects.get().body == "old"
+
+
+def test_a_storys_page_sits_in_its_products_sections(world: World, items: dict[str, Any]) -> None:
+    page = client(world.viewer).get(f"/comments/stories/{items['stories'].pk}/").content.decode()
+    assert f'href="/products/{world.product.pk}/activity/"' in page
+    assert "Story · Rocket" in page

@@ -50,6 +50,7 @@ def members(
     queryset = Membership.objects.filter(workspace_id=workspace_id).select_related("user")
     if function:
         queryset = queryset.filter(function=function)
+    q = (q or "").replace("\x00", "")
     if q:
         queryset = queryset.filter(
             Q(user__username__icontains=q)
@@ -77,8 +78,11 @@ def change_member(
     """
     access.require(workspace.pk, Role.ADMIN)
     with transaction.atomic():
+        # A NUL cannot be in a username, and PostgreSQL refuses to compare with one.
         membership = (
-            Membership.objects.select_for_update()
+            None
+            if "\x00" in username
+            else Membership.objects.select_for_update()
             .select_related("user")
             .filter(workspace=workspace, user__username=username)
             .first()

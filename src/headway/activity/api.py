@@ -81,8 +81,8 @@ def _comment_routes(kind: Kind) -> None:
     ) -> dict[str, Any]:
         obj = item_of(request, kind, item_id)
         queryset = services.comments_on(obj)
-        if q:
-            queryset = queryset.filter(body__icontains=q)
+        if q and q.strip("\x00"):
+            queryset = queryset.filter(body__icontains=q.replace("\x00", ""))
         result = paginate(queryset, page)
         result["items"] = [comment_out(c) for c in result["items"]]
         return result
@@ -306,7 +306,7 @@ def workspace_audit(
         raise invalid("type", "Name a type as app.model, for example planning.feature.")
     events = audit.workspace_log(
         workspace_id,
-        username=filters.user,
+        username=(filters.user or "").replace("\x00", "") or None,
         model=filters.type,
         since=filters.since,
         until=filters.until,

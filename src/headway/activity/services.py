@@ -38,6 +38,9 @@ def clean_body(body: str) -> str:
     """The comment text, refused when empty or longer than 20,000 characters."""
     if not body.strip():
         raise ValidationError({"body": ["Write something: a comment cannot be empty."]})
+    if "\x00" in body:
+        # PostgreSQL cannot store NUL; no keyboard types it, so it is refused rather than lost.
+        raise ValidationError({"body": ["A comment cannot contain NUL (\\x00) characters."]})
     if len(body) > MAX_BODY:
         raise ValidationError(
             {"body": [f"A comment can be at most {MAX_BODY:,} characters; this has {len(body):,}."]}

@@ -55,12 +55,13 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
 
 def _item_page(request: HttpRequest, kind: Kind, obj: Any, tab: str) -> dict[str, Any]:
     own_page = registry.item_url(kind, obj.pk)
+    product_id = audit.product_id_of(obj)
     return {
         "object": obj,
         "kind": kind,
         "tab": tab,
         "item_page": "" if own_page.startswith("/comments/") else own_page,
-        "product": getattr(obj, "product", None),
+        "product": Product.objects.filter(pk=product_id).first() if product_id else None,
     }
 
 
@@ -222,7 +223,7 @@ def history(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
 @require_GET
 def members_autocomplete(request: HttpRequest) -> HttpResponse:
     """Members whose name starts with `q`, as buttons that complete an @mention (a fragment)."""
-    query = request.GET.get("q", "").strip().lstrip("@")
+    query = request.GET.get("q", "").replace("\x00", "").strip().lstrip("@")
     try:
         workspace_id = int(request.GET.get("workspace", ""))
     except ValueError:
