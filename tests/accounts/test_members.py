@@ -197,3 +197,15 @@ def test_names_with_a_nul_character_find_nobody(world: World) -> None:
     assert api.get(f"/workspaces/{world.workspace.pk}/members?q=%00").status_code == 200
     response = api.patch(f"/workspaces/{world.workspace.pk}/members/vic%00tor", {"function": "qa"})
     assert response.status_code == 422
+
+
+def test_the_members_page_costs_the_same_queries_at_3_and_30(world: World) -> None:
+    counter = iter(range(1000))
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            user = make_user(f"person{next(counter)}")
+            Membership.objects.create(user=user, workspace=world.workspace, function="qa")
+
+    c = page_client(world.owner)
+    same_queries_at_3_and_30(add, lambda: c.get(f"/workspaces/{world.workspace.pk}/members/"))

@@ -446,3 +446,16 @@ def test_a_storys_page_sits_in_its_products_sections(world: World, items: dict[s
     page = client(world.viewer).get(f"/comments/stories/{items['stories'].pk}/").content.decode()
     assert f'href="/products/{world.product.pk}/activity/"' in page
     assert "Story · Rocket" in page
+
+
+def test_the_history_page_costs_the_same_queries_at_3_and_30(
+    world: World, items: dict[str, Any]
+) -> None:
+    feature = items["features"]
+
+    def add(n: int) -> None:
+        for i in range(n):
+            changes.update(feature, {"points": float(i + 100 * n)}, user=world.pm)
+
+    c = client(world.viewer)
+    same_queries_at_3_and_30(add, lambda: c.get(f"/history/features/{feature.pk}/"))

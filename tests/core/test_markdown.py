@@ -5,6 +5,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from headway.core.markdown import mentions, render
 
@@ -105,3 +107,34 @@ def test_mentions_are_found_outside_code_in_order_without_repeats() -> None:
 
 def test_an_email_address_is_not_a_mention() -> None:
     assert mentions("write to ops@acme.example") == []
+
+
+FRAGMENTS = [
+    "<script>",
+    "</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:",
+    "data:text/html,",
+    "[a](",
+    "](",
+    ")",
+    "![",
+    "<a href=",
+    '"',
+    "'",
+    " onmouseover=",
+    "`",
+    "@",
+    "&#106;",
+    "\n\n",
+    "<",
+    ">",
+    "**",
+    "<svg/onload=alert(1)>",
+]
+
+
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_any_mix_of_dangerous_fragments_renders_inert(parts: list[str]) -> None:
+    assert inert(render("".join(parts), known_mentions=["maya"]))
