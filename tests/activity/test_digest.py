@@ -205,3 +205,24 @@ def test_a_comment_through_the_api_ends_in_an_email(
     by_address = {m.to[0]: m.subject for m in mail.outbox}
     assert by_address[world.viewer.email] == "carla mentioned you on feature 'Single sign-on'"
     assert by_address[world.pm.email] == "carla commented on feature 'Single sign-on'"  # watches it
+
+
+def test_a_mail_server_failure_keeps_the_digest_due(
+    world: World,
+    items: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: Any,
+) -> None:
+    NotificationSettings.objects.create(user=world.viewer, digest_minutes=0)
+
+    def refuse(*args: Any, **kwargs: Any) -> int:
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.message.EmailMessage.send", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        tell(world, items, world.viewer)  # does not raise: the comment is saved all the same
+    assert Notification.objects.filter(emailed__isnull=True).count() == 1
+    assert NotificationSettings.objects.get(user=world.viewer).digest_due is not None
+    monkeypatch.undo()
+    assert digest.send_due_digests(clock.now()) == 1
+    assert len(mail.outbox) == 1

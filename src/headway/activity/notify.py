@@ -105,7 +105,9 @@ def notify(
     )
     from headway.activity import digest  # the digest imports this module's sentences
 
-    transaction.on_commit(lambda: digest.schedule(recipients))
+    # Robust: a mail server that is down must not turn a saved comment into an error page;
+    # the digest stays due and `headway digests` (or the next notification) sends it later.
+    transaction.on_commit(lambda: digest.schedule(recipients), robust=True)
     return created
 
 
