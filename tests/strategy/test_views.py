@@ -197,3 +197,10 @@ def test_check_page_queries_do_not_grow_with_rows(world: World) -> None:
     few = count_queries(lambda: client.get(url))
     add_strategy(world, 27)
     assert count_queries(lambda: client.get(url)) == few
+
+
+def test_the_key_result_form_shows_whole_numbers_without_a_decimal(world: World) -> None:
+    goal = Goal.objects.create(product=world.product, title="G")
+    kr = KeyResult.objects.create(goal=goal, name="NRR", baseline=96, target=110, current=101.5)
+    text = signed_in(world).get(f"/strategy/key-results/{kr.pk}/edit/", **HTMX).text
+    assert 'value="96"' in text and 'value="110"' in text and 'value="101.5"' in text

@@ -32,6 +32,14 @@ class KeyResultForm(InlineForm):
         fields = ["name", "unit", "baseline", "target", "current", "due"]
         help_texts = {"target": "Below the baseline for a metric that must fall."}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Show 110 rather than 110.0: whole numbers are what people typed.
+        for name in ("baseline", "target", "current"):
+            value = self.initial.get(name)
+            if isinstance(value, float) and value.is_integer():
+                self.initial[name] = int(value)
+
 
 class InitiativeForm(InlineForm):
     class Meta:

@@ -72,8 +72,6 @@ def _goals_section(request: HttpRequest, product: Product) -> HttpResponse:
 def strategy_page(request: HttpRequest, product_id: int) -> HttpResponse:
     """Vision and north star, goals with key results and initiatives, personas, competitors."""
     product = _product(request, product_id)
-    if request.headers.get("HX-Request") and request.GET.get("section") == "goals":
-        return _goals_section(request, product)
     context = goals_context(request, product)
     context.update(product_views.vision_context(request, product))
     context.update(product_views.personas_context(request, product))
