@@ -58,6 +58,15 @@ def test_a_key_result_is_updated_inline_on_the_strategy_page(
     page.get_by_label("Mid-market win rate: 50.0 % of the way to target").wait_for()
     assert axe_violations(page) == []
 
+    page.get_by_role("link", name="Add a persona").click()
+    adder = page.locator("#personas .inline-editor")
+    adder.get_by_label("Name").fill("Sales engineer")
+    adder.get_by_label("Pains").fill("Builds demo dashboards by hand.")
+    adder.get_by_role("button", name="Add persona").click()
+    page.get_by_role("heading", name="Sales engineer").wait_for()
+    assert page.get_by_text("Builds demo dashboards by hand.").is_visible()
+    assert axe_violations(page) == []
+
     page.get_by_role("link", name="Strategy check").first.click()
     page.get_by_role("heading", name="Strategy check").wait_for()
     assert page.get_by_text("has no baseline").is_visible()

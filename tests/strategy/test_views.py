@@ -204,3 +204,13 @@ def test_the_key_result_form_shows_whole_numbers_without_a_decimal(world: World)
     kr = KeyResult.objects.create(goal=goal, name="NRR", baseline=96, target=110, current=101.5)
     text = signed_in(world).get(f"/strategy/key-results/{kr.pk}/edit/", **HTMX).text
     assert 'value="96"' in text and 'value="110"' in text and 'value="101.5"' in text
+
+
+def test_an_add_link_loads_its_form_in_place_or_as_a_page(world: World) -> None:
+    client = signed_in(world)
+    url = f"/products/{world.product.pk}/strategy/goals/new/"
+    assert f'href="{url}"' in client.get(page(world)).text
+    fragment = client.get(url, **HTMX).text
+    assert fragment.strip().startswith('<div class="card inline-editor">')
+    assert 'name="title"' in fragment
+    assert "<html" in client.get(url).text

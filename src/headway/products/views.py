@@ -50,27 +50,19 @@ def vision_context(request: HttpRequest, product: Product) -> dict[str, Any]:
 
 
 def personas_context(request: HttpRequest, product: Product) -> dict[str, Any]:
-    can_edit = _can_edit(request, product)
-    context: dict[str, Any] = {
+    return {
         "product": product,
         "personas": Persona.objects.filter(product=product),
-        "can_edit": can_edit,
+        "can_edit": _can_edit(request, product),
     }
-    if can_edit:
-        context["persona_form"] = PersonaForm(auto_id="new-persona-%s")
-    return context
 
 
 def competitors_context(request: HttpRequest, product: Product) -> dict[str, Any]:
-    can_edit = _can_edit(request, product)
-    context: dict[str, Any] = {
+    return {
         "product": product,
         "competitors": Competitor.objects.filter(product=product),
-        "can_edit": can_edit,
+        "can_edit": _can_edit(request, product),
     }
-    if can_edit:
-        context["competitor_form"] = CompetitorForm(auto_id="new-competitor-%s")
-    return context
 
 
 def _vision_section(request: HttpRequest, product: Product) -> HttpResponse:

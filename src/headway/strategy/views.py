@@ -45,23 +45,14 @@ def goals_context(request: HttpRequest, product: Product) -> dict[str, Any]:
     goals = list(
         Goal.objects.filter(product=product).select_related("owner").prefetch_related("key_results")
     )
-    can_edit = access_of(request).can(product.workspace_id, Role.PRODUCT_MANAGER)
     for goal in goals:
         goal.initiative_list = by_goal[goal.pk]  # type: ignore[attr-defined]
-        if can_edit:
-            goal.kr_form = KeyResultForm(auto_id=f"new-kr-{goal.pk}-%s")  # type: ignore[attr-defined]
-    context: dict[str, Any] = {
+    return {
         "product": product,
         "goals": goals,
         "loose_initiatives": by_goal[None],
-        "can_edit": can_edit,
+        "can_edit": access_of(request).can(product.workspace_id, Role.PRODUCT_MANAGER),
     }
-    if can_edit:
-        context["goal_form"] = GoalForm(workspace_id=product.workspace_id, auto_id="new-goal-%s")
-        context["initiative_form"] = InitiativeForm(
-            product_id=product.pk, auto_id="new-initiative-%s"
-        )
-    return context
 
 
 def _goals_section(request: HttpRequest, product: Product) -> HttpResponse:
