@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import math
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +19,7 @@ from headway.discovery.similarity import (
     stem,
     tokenize,
 )
+from tests.shared_data import shared_data
 
 WORDS = (
     "upgrade jackson databind netty jetty version cve fix build fails test timeout s3a "
@@ -403,18 +403,16 @@ def test_bytes_that_are_not_an_index_are_refused(data: bytes) -> None:
 
 # -- real data ---------------------------------------------------------------------------------
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (DATA / "hadoop-jira-bugs.csv").exists(), reason="shared data not found")
 def test_maintainers_duplicates_rank_above_the_plain_tfidf_baseline() -> None:
-    with (DATA / "hadoop-jira-bugs.csv").open(newline="", encoding="utf-8") as handle:
+    with shared_data("hadoop-jira-bugs.csv").open(newline="", encoding="utf-8") as handle:
         docs = [
             Doc(int(row["Issue id"]), row["Summary"], row["Description"])
             for row in csv.DictReader(handle)
         ]
-    with (DATA / "hadoop-jira-duplicate-pairs.csv").open(newline="", encoding="utf-8") as handle:
+    pairs_file = shared_data("hadoop-jira-duplicate-pairs.csv")
+    with pairs_file.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     pairs = [
         (int(r["Issue id"]), int(r["Duplicate id"])) for r in rows if r["Duplicate id"].isdigit()
