@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 

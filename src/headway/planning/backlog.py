@@ -167,8 +167,17 @@ def _row(feature: Feature, framework: str, extra: Any, ratings: Mapping[int, Any
         score = extra.score(values)
         return Row(feature, score.value, None, score.explanation)
     result = framework_score(feature, framework)
+    name = framework.replace("_", " ")
+    if framework in SCORE_COLUMNS:
+        # The ranked order comes from the stored column, so the score shown is that column.
+        stored = getattr(feature, SCORE_COLUMNS[framework])
+        if result is None:
+            if stored is None:
+                return Row(feature, None, None, f"No {name} inputs yet.")
+            return Row(feature, stored, None, f"{name} {stored:g} (its inputs were not recorded)")
+        return Row(feature, stored, result.label, result.explanation)
     if result is None:
-        return Row(feature, None, None, f"No {framework.replace('_', ' ')} inputs yet.")
+        return Row(feature, None, None, f"No {name} inputs yet.")
     return Row(feature, result.value, result.label, result.explanation)
 
 
