@@ -388,3 +388,19 @@ def test_bad_formula_is_422_naming_the_column(
     error = response.json()["errors"][0]
     assert error["field"] == "expression"
     assert error["message"].startswith(f"Column {column}:")
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("throughput=5", "date"),
+        ("date=2099-01-01", "throughput"),
+        ("date=2099-01-01&throughput=0", "throughput"),
+    ],
+)
+def test_cut_line_needs_a_date_and_a_throughput(
+    world: World, pm_api: Api, query: str, field: str
+) -> None:
+    response = pm_api.get(f"/products/{world.product.pk}/backlog/cutline?{query}")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field

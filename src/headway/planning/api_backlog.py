@@ -12,6 +12,7 @@ from pydantic import Field
 
 from headway.accounts.access import access_of
 from headway.accounts.models import Role
+from headway.api.errors import invalid
 from headway.api.etag import expected_version, with_etag
 from headway.api.pagination import Page, paginate
 from headway.core import changes
@@ -97,8 +98,10 @@ def get_backlog(
 
 
 class CutlineQuery(BacklogQuery):
-    date: dt.date
-    throughput: float = Field(gt=0, description="Points (or items) done per week.")
+    date: dt.date | None = Field(None, description="Required: the date the work must fit before.")
+    throughput: float | None = Field(
+        None, description="Required: points (or items) done per week, more than 0."
+    )
     unit: Literal["points", "items"] = "points"
 
 
@@ -108,6 +111,11 @@ def get_cutline(
 ) -> dict[str, Any]:
     """Which open items, in this order, fit before `date` at `throughput` per week."""
     product = _product(request, product_id)
+    # Checked after access, so that an outsider learns nothing but 404.
+    if query.date is None:
+        raise invalid("date", "Give the date the work must fit before (YYYY-MM-DD).")
+    if query.throughput is None or query.throughput <= 0:
+        raise invalid("throughput", "Give the throughput per week, a number above 0.")
     return backlog.cutline(
         product,
         query.framework,
