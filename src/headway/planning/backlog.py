@@ -205,7 +205,7 @@ def ranked(
             .annotate(total=Coalesce(Subquery(total, output_field=IntegerField()), Value(0)))
             .order_by(*_order(framework))[offset : offset + limit]
         )
-        count = page[0].total if page else (base.count() if offset else 0)  # type: ignore[attr-defined]
+        count = page[0].total if page else (base.count() if offset else 0)
         return [_row(f, framework, extra, {}) for f in page], count
     rows_qs = base.only(*ROW_FIELDS)
     if framework == "formula" and "votes" in extra.fields:
@@ -269,7 +269,7 @@ def move(feature: Feature, *, before: int | None = None, after: int | None = Non
         Product.objects.select_for_update().filter(pk=feature.product_id).first()
         for _attempt in range(2):
             siblings = Feature.objects.filter(product_id=feature.product_id).exclude(pk=feature.pk)
-            anchor_id = after if after is not None else before
+            anchor_id: int = after if after is not None else before  # type: ignore[assignment]
             anchor = siblings.filter(pk=anchor_id).only("id", "rank").first()
             if anchor is None:
                 field = "after" if after is not None else "before"
@@ -310,7 +310,10 @@ class CapacitySource(Protocol):
     """How much work fits between two dates. Throughput is one source; a Monte Carlo forecast
     (releases/forecasting) can be another."""
 
-    unit: str
+    @property
+    def unit(self) -> str:
+        """ "points" or "items"."""
+        ...
 
     def capacity(self, start: dt.date, end: dt.date) -> float: ...
 

@@ -26,7 +26,7 @@ def _svg(width: int, height: int, label: str, body: list[str]) -> str:
 def risk_heat_map(counts: Mapping[tuple[int, int], int]) -> str:
     """A 5×5 grid, probability up the side and impact along the bottom, each cell showing how
     many risks sit there; ``counts`` maps (probability, impact) to a count."""
-    cell, left, top = 56, 70, 10
+    cell, left, top = 56.0, 70.0, 10.0
     body: list[str] = []
     for probability in range(1, 6):
         y = top + (5 - probability) * cell
@@ -60,7 +60,7 @@ def risk_heat_map(counts: Mapping[tuple[int, int], int]) -> str:
         f'<text x="14" y="{top + 2.5 * cell}" text-anchor="middle" class="chart__label" '
         f'transform="rotate(-90 14 {top + 2.5 * cell})">Probability →</text>'
     )
-    return _svg(left + 5 * cell + 10, top + 5 * cell + 46, "Risk heat map", body)
+    return _svg(int(left + 5 * cell + 10), int(top + 5 * cell + 46), "Risk heat map", body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +95,12 @@ def matrix(
         f'<line x1="{pad}" y1="{10 + size / 2}" x2="{pad + size}" y2="{10 + size / 2}" '
         f'stroke="#8a8f98" stroke-dasharray="4 3"/>',
     ]
-    corners = ((pad + 6, 26, "start"), (pad + size - 6, 26, "end"))
-    corners += ((pad + 6, size, "start"), (pad + size - 6, size, "end"))
+    corners = (
+        (pad + 6, 26, "start"),
+        (pad + size - 6, 26, "end"),
+        (pad + 6, size, "start"),
+        (pad + size - 6, size, "end"),
+    )
     for (x, y, anchor), name in zip(corners, quadrants, strict=True):
         body.append(
             f'<text x="{x}" y="{y}" text-anchor="{anchor}" class="chart__quadrant">'

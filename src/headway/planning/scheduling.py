@@ -231,11 +231,14 @@ def move_feature(
     ]
     if apply:
         with transaction.atomic():
-            for move in moves:
-                target = Feature.objects.select_for_update().get(pk=move["id"])
+            for move in outcome.moves:
+                target = Feature.objects.select_for_update().get(pk=move.id)
                 changes.update(
                     target,
-                    {"start_date": move["new_start"], "end_date": move["new_end"]},
+                    {
+                        "start_date": move.new_start,
+                        "end_date": move.new_finish - dt.timedelta(days=1),
+                    },
                     user=user,
                 )
     return {

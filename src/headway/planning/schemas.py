@@ -12,21 +12,19 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from headway.planning.models import (
-    FeatureKind,
-    FeatureStatus,
-    Kano,
-    MoSCoW,
-    NoteKind,
-    RiskStatus,
-    StoryStatus,
-)
-
-Kind = Literal[tuple(FeatureKind.values)]  # type: ignore[valid-type]
-Status = Literal[tuple(FeatureStatus.values)]  # type: ignore[valid-type]
-Moscow = Literal[tuple(["", *MoSCoW.values])]  # type: ignore[valid-type]
-KanoCategory = Literal[tuple(["", *Kano.values])]  # type: ignore[valid-type]
-Note = Literal[tuple(NoteKind.values)]  # type: ignore[valid-type]
+# Spelled out for the type checker; tests/planning/test_schemas_match_models.py keeps them equal
+# to the model choices.
+Kind = Literal[
+    "customer_feature", "enhancement", "technical_enabler", "tech_debt", "research_spike"
+]
+Status = Literal["idea", "planned", "in_progress", "done", "cancelled"]
+Moscow = Literal["", "must", "should", "could", "wont"]
+KanoCategory = Literal[
+    "", "must_be", "performance", "attractive", "indifferent", "reverse", "questionable"
+]
+Note = Literal["new", "improved", "fixed"]
+StoryState = Literal["todo", "in_progress", "done"]
+RiskState = Literal["open", "mitigated", "closed"]
 
 
 class EstimateIn(Schema):
@@ -108,7 +106,7 @@ class FeaturePatch(Schema):
 
 
 class FeatureIn(FeaturePatch):
-    title: str = Field(min_length=1, max_length=200)  # type: ignore[assignment]
+    title: str = Field(min_length=1, max_length=200)
 
 
 class EstimateOut(Schema):
@@ -180,7 +178,7 @@ class StoryPatch(Schema):
     description: str | None = Field(None, max_length=50_000)
     acceptance_criteria: list[CriterionIn] | None = None
     points: float | None = None
-    status: Literal[tuple(StoryStatus.values)] | None = None  # type: ignore[valid-type]
+    status: StoryState | None = None
     done_at: datetime | None = None
 
 
@@ -223,11 +221,11 @@ class RiskPatch(Schema):
     impact: int | None = Field(None, description="1–5.")
     mitigation: str | None = Field(None, max_length=10_000)
     owner: str | None = None
-    status: Literal[tuple(RiskStatus.values)] | None = None  # type: ignore[valid-type]
+    status: RiskState | None = None
 
 
 class RiskIn(RiskPatch):
-    title: str = Field(min_length=1, max_length=200)  # type: ignore[assignment]
+    title: str = Field(min_length=1, max_length=200)
 
 
 class RiskOut(Schema):

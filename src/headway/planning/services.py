@@ -232,7 +232,7 @@ def _same_product(product: Product, values: dict[str, Any]) -> dict[str, Any]:
             continue
         value = values[field]
         pk = value.pk if hasattr(value, "pk") else value
-        found = model.objects.filter(product=product, pk=pk).first()  # type: ignore[attr-defined]
+        found = model.objects.filter(product=product, pk=pk).first()
         if found is None:
             raise _invalid(field, f"There is no {field} {pk} in the product {product.name}.")
         resolved[field] = found

@@ -35,8 +35,8 @@ def markdown(feature: Feature) -> str:
     open questions (questions in the description, stories without criteria, unmitigated risks)."""
     out: list[str] = [f"# {feature.title}", ""]
     facts = [
-        f"Kind: {feature.get_kind_display()}",  # type: ignore[attr-defined]
-        f"Status: {feature.get_status_display()}",  # type: ignore[attr-defined]
+        f"Kind: {feature.get_kind_display()}",
+        f"Status: {feature.get_status_display()}",
     ]
     if feature.team:
         facts.append(f"Team: {feature.team.name}")
@@ -110,7 +110,7 @@ def markdown(feature: Feature) -> str:
     for risk in risks:
         out.append(
             f"- {risk.title} — probability {risk.probability}/5, impact {risk.impact}/5 "
-            f"({risk.get_status_display().lower()})"  # type: ignore[attr-defined]
+            f"({risk.get_status_display().lower()})"
             + (f". Mitigation: {_line(risk.mitigation)}" if risk.mitigation else "")
         )
         if not risk.mitigation and risk.status == "open":

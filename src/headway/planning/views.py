@@ -289,7 +289,8 @@ def conflict_rows(form: FeatureForm, current: Feature) -> list[tuple[str, str, s
     for name, field in form.fields.items():
         if name == "version":
             continue
-        mine = form.data.getlist(name) if name == "components" else form.data.get(name, "")
+        data: Any = form.data
+        mine = data.getlist(name) if name == "components" else data.get(name, "")
         other = theirs.get(name, "")
         normal_other = other if isinstance(other, list) else ("" if other is None else str(other))
         if name in {"start_date", "end_date"} and other:
