@@ -124,7 +124,6 @@ def test_feature_page_saves_every_field_through_the_service(world: World) -> Non
             wsjf_time_criticality="5",
             wsjf_risk_reduction="3",
             wsjf_job_size="8",
-            labels="ai, search",
             estimate_optimistic="2",
             estimate_likely="3",
             estimate_pessimistic="8",
@@ -136,7 +135,6 @@ def test_feature_page_saves_every_field_through_the_service(world: World) -> Non
     feature.refresh_from_db()
     assert feature.rice_score == 160
     assert feature.wsjf_score == 2
-    assert feature.labels == ["ai", "search"]
     assert feature.owner == world.contributor
     page = signed_in(world).get(f"/features/{feature.pk}/").text
     assert "RICE 160 = reach 400 × impact 1 × confidence 0.8 ÷ effort 2" in page
