@@ -204,3 +204,17 @@ def test_feature_list_queries_do_not_grow_with_rows(world: World, pm_api: Api) -
     few = count()
     add(27)
     assert count() == few
+
+
+def test_inputs_too_large_to_score_are_422(world: World, pm_api: Api) -> None:
+    response = create(
+        pm_api, world, rice={"reach": 1e308, "impact": 3, "confidence": 1, "effort": 0.001}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "rice"
+
+
+def test_dates_outside_the_planning_range_are_422(world: World, pm_api: Api) -> None:
+    response = create(pm_api, world, start_date="9999-12-31")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "start_date"

@@ -16,7 +16,7 @@ from headway.api.errors import invalid
 from headway.api.etag import expected_version, with_etag
 from headway.api.pagination import Page, paginate
 from headway.core import changes
-from headway.planning import backlog, scheduling, spec
+from headway.planning import backlog, scheduling, services, spec
 from headway.planning.models import Feature, PriorityFormula, Scorecard
 from headway.planning.schemas import (
     BacklogOut,
@@ -114,7 +114,9 @@ def get_cutline(
     # Checked after access, so that an outsider learns nothing but 404.
     if query.date is None:
         raise invalid("date", "Give the date the work must fit before (YYYY-MM-DD).")
-    if query.throughput is None or query.throughput <= 0:
+    if not services.EARLIEST <= query.date <= services.LATEST:
+        raise invalid("date", f"Choose a date between {services.EARLIEST} and {services.LATEST}.")
+    if query.throughput is None or not 0 < query.throughput < 1e9:
         raise invalid("throughput", "Give the throughput per week, a number above 0.")
     return backlog.cutline(
         product,
@@ -142,6 +144,8 @@ def get_schedule(
     """Start and end dates per open feature from estimates, dependencies and team capacity,
     with the critical path and earliest start and finish."""
     product = _product(request, product_id)
+    if start is not None and not services.EARLIEST <= start <= services.LATEST:
+        raise invalid("start", f"Choose a date between {services.EARLIEST} and {services.LATEST}.")
     return scheduling.plan_out(scheduling.product_plan(product, start))
 
 
@@ -151,6 +155,8 @@ def move_feature(request: HttpRequest, feature_id: int, payload: MoveIn) -> dict
     feature = access_of(request).get(
         Feature.objects.select_related("product"), Role.PRODUCT_MANAGER, pk=feature_id
     )
+    if not services.EARLIEST <= payload.start <= services.LATEST:
+        raise invalid("start", f"Choose a date between {services.EARLIEST} and {services.LATEST}.")
     return scheduling.move_feature(request.user, feature, payload.start, apply=payload.apply)
 
 

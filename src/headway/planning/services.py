@@ -8,6 +8,8 @@ Invalid input raises Django's `ValidationError` naming the field (the API turns 
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -32,6 +34,9 @@ from headway.planning.models import (
 from headway.products.models import Component, Product
 from headway.releases.models import Release
 from headway.strategy.models import Initiative
+
+#: Planning dates stay in a range the scheduler can count weeks over.
+EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(2200, 12, 31)
 
 #: Feature status workflow: where each status may go next. Done can be reopened (back to
 #: in progress) and a cancelled feature revived as an idea; nothing jumps from idea to done.
@@ -189,17 +194,21 @@ def _validate_inputs(feature: Feature) -> None:
             raise _invalid(f"{name}.{missing}", f"Give {missing.replace('_', ' ')} too.")
         inputs = {key: getattr(feature, field) for key, field in fields}
         try:
-            getattr(scoring, name)(**inputs)
+            score = getattr(scoring, name)(**inputs)
         except scoring.ScoringInputError as error:
             raise _invalid(f"{name}.{error.field}", error.message) from None
+        if score.value is not None and not math.isfinite(score.value):
+            raise _invalid(name, "These inputs are too large to score; use smaller numbers.")
     estimate = [getattr(feature, field) for _, field in GROUPS["estimate"]]
     if any(v is not None for v in estimate):
         if any(v is None for v in estimate):
             raise _invalid("estimate", "Give optimistic, likely and pessimistic together.")
         try:
-            pert(*estimate)
+            spread = pert(*estimate)
         except scoring.ScoringInputError as error:
             raise _invalid(error.field, error.message) from None
+        if not math.isfinite(spread.mean + spread.sigma):
+            raise _invalid("estimate", "The estimate is too large; use smaller numbers.")
     if feature.points is not None and feature.points < 0:
         raise _invalid("points", "Points must be zero or more.")
     for category, field in (("moscow", scoring.moscow), ("kano", scoring.kano)):
@@ -209,6 +218,10 @@ def _validate_inputs(feature: Feature) -> None:
                 field(value)
             except scoring.ScoringInputError as error:
                 raise _invalid(category, error.message) from None
+    for name in ("start_date", "end_date"):
+        day = getattr(feature, name)
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise _invalid(name, f"Choose a date between {EARLIEST} and {LATEST}.")
     if feature.start_date and feature.end_date and feature.end_date < feature.start_date:
         raise _invalid(
             "end_date",
