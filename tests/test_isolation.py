@@ -150,6 +150,23 @@ def acme(world: World) -> dict[str, Any]:
         "release_id": release.pk,
         "roadmap_id": roadmap.pk,
         "comment_id": comment.pk,
+        **planning_objects(feature, other),
+    }
+
+
+def planning_objects(feature: Any, other: Any) -> dict[str, int]:
+    from headway.planning.models import PriorityFormula, Requirement, Scorecard
+
+    product = feature.product
+    return {
+        "depends_on_id": feature.pk,  # `other` depends on `feature` (see acme())
+        "requirement_id": Requirement.objects.create(feature=feature, text=f"r {MARK}").pk,
+        "scorecard_id": Scorecard.objects.create(
+            product=product, name=f"card {MARK}", criteria=[{"name": "fit", "weight": 1}]
+        ).pk,
+        "formula_id": PriorityFormula.objects.create(
+            product=product, name=f"formula {MARK}", expression="reach"
+        ).pk,
     }
 
 
