@@ -77,6 +77,11 @@ class Entry:
         """The item's id on the drawing, in URLs and in exports."""
         return self.item.id
 
+    @property
+    def kind_title(self) -> str:
+        """The kind as people read it ("End of life")."""
+        return ItemKind(self.kind).label
+
 
 @dataclass
 class Board:

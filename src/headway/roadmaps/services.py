@@ -366,10 +366,19 @@ def _checked_blip_items(product_id: int, ids: list[int]) -> list[RoadmapItem]:
     return found
 
 
+def _check_blip_name(product_id: int, name: str, blip_id: int | None) -> None:
+    taken = RadarBlip.objects.filter(product_id=product_id, name__iexact=name)
+    if blip_id is not None:
+        taken = taken.exclude(pk=blip_id)
+    if taken.exists():
+        raise ValidationError({"name": [f"{name!r} is already on the radar."]})
+
+
 def create_blip(user: Any, product: Product, **values: Any) -> RadarBlip:
     """A new blip on the product's radar, with its first history row (joining its ring)."""
     item_ids = values.pop("roadmap_items", None) or []
     with transaction.atomic():
+        _check_blip_name(product.pk, values.get("name", ""), None)
         items = _checked_blip_items(product.pk, item_ids)
         blip = changes.create(RadarBlip, user=user, product=product, **values)
         blip.roadmap_items.set(items)
@@ -384,6 +393,8 @@ def update_blip(
     item_ids = values.pop("roadmap_items", None)
     before = blip.ring
     with transaction.atomic():
+        if "name" in values:
+            _check_blip_name(blip.product_id, values["name"], blip.pk)
         blip = changes.update(blip, values, user=user, expected_version=expected_version)
         if item_ids is not None:
             blip.roadmap_items.set(_checked_blip_items(blip.product_id, item_ids))
