@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.http import Http404
 
 from headway.core import clock
-from headway.planning.models import Dependency, Feature, FeatureKind, FeatureStatus
+from headway.planning.models import Dependency, Feature, FeatureKind, FeatureStatus, Team
+from headway.planning.schedule import ScheduleInputError, WorkItem, schedule
+from headway.planning.schedule import Team as ScheduleTeam
 from headway.products.models import Product
 from headway.roadmaps import dates
 from headway.roadmaps.dates import DateFacts, ResolvedDates
@@ -33,6 +35,9 @@ from headway.roadmaps.models import (
 
 MARKER_KINDS = frozenset({ItemKind.MILESTONE, ItemKind.END_OF_LIFE, ItemKind.DEPRECATION})
 DATED_KINDS = MARKER_KINDS | {ItemKind.TECHNOLOGY}
+#: Points per week of the team that features without a team share, when no team has a capacity.
+DEFAULT_CAPACITY = 10.0
+SHARED_TEAM = 0  # no Team has this primary key
 NO_LANE = "none"
 MARKER_LANE = "markers"
 #: Where a feature sits on a technology roadmap when its item names no layer.
@@ -129,9 +134,76 @@ class Board:
 # --- Dates -------------------------------------------------------------------------------------
 
 
-def scheduled_spans(product: Product, features: Sequence[Feature]) -> dict[int, tuple[date, date]]:
-    """Feature id → the span the capacity schedule proposes (none until scheduling lands)."""
-    return {}
+def effort_of(points: float | None, estimate: tuple[float | None, ...]) -> float:
+    """A feature's effort in points: its points, else the PERT mean of its three-point
+    estimate, else its most likely estimate, else nothing."""
+    if points is not None:
+        return max(points, 0.0)
+    optimistic, likely, pessimistic = estimate
+    if optimistic is not None and likely is not None and pessimistic is not None:
+        return max((optimistic + 4 * likely + pessimistic) / 6, 0.0)
+    return max(likely or 0.0, 0.0)
+
+
+def scheduled_spans(product: Product, today: date) -> dict[int, tuple[date, date]]:
+    """Feature id → the span planning's capacity schedule proposes, from today on.
+
+    Every open feature of the product is scheduled in backlog order, by its team's weekly
+    capacity (features without a team share one of average capacity), after what it depends on,
+    and not before its own start. Features with no effort get no span. Three queries.
+    """
+    rows = list(
+        Feature.objects.filter(product_id=product.pk)
+        .exclude(status__in=(FeatureStatus.DONE, FeatureStatus.CANCELLED))
+        .order_by("rank", "id")
+        .values_list(
+            "pk",
+            "team_id",
+            "points",
+            "estimate_optimistic",
+            "estimate_likely",
+            "estimate_pessimistic",
+            "start_date",
+        )
+    )
+    if not rows:
+        return {}
+    capacities = {
+        pk: capacity
+        for pk, capacity in Team.objects.filter(product_id=product.pk).values_list(
+            "pk", "capacity_per_week"
+        )
+        if capacity > 0
+    }
+    shared = sum(capacities.values()) / len(capacities) if capacities else DEFAULT_CAPACITY
+    open_ids = {row[0] for row in rows}
+    depends_on: dict[int, list[int]] = {}
+    for feature_id, prerequisite in Dependency.objects.filter(
+        feature__product_id=product.pk
+    ).values_list("feature_id", "depends_on_id"):
+        if feature_id in open_ids and prerequisite in open_ids:
+            depends_on.setdefault(feature_id, []).append(prerequisite)
+    items = [
+        WorkItem(
+            id=pk,
+            team=team if team in capacities else SHARED_TEAM,
+            effort=effort_of(points, (optimistic, likely, pessimistic)),
+            depends_on=tuple(depends_on.get(pk, ())),
+            pinned_start=start if start is not None and start > today else None,
+        )
+        for pk, team, points, optimistic, likely, pessimistic, start in rows
+    ]
+    teams = [ScheduleTeam(pk, capacity) for pk, capacity in capacities.items()]
+    teams.append(ScheduleTeam(SHARED_TEAM, shared))
+    try:
+        plan = schedule(items, teams, today)
+    except ScheduleInputError:  # a cycle slipped past planning's checks: no proposal at all
+        return {}
+    return {
+        pk: (placed.start, placed.finish - timedelta(days=1))
+        for pk, placed in plan.items.items()
+        if placed.finish > placed.start
+    }
 
 
 def forecast_ends(product: Product, features: Sequence[Feature]) -> dict[int, date]:
@@ -148,7 +220,7 @@ def resolve_dates(
     forecast finishes after its committed date (or that date is past and it is not done).
     Features need ``release`` selected.
     """
-    scheduled = scheduled_spans(product, features)
+    scheduled = scheduled_spans(product, today) if features else {}
     forecast = forecast_ends(product, features)
     return {
         feature.pk: dates.resolve(

@@ -1,4 +1,4 @@
-"""Where a roadmap item's dates come from, whether it is at risk, and what a move drags along.
+"""Where a roadmap item's dates come from, and whether it is at risk.
 
 Pure Python with no Django import. ``services.resolve_dates`` gathers the facts from the
 database (the item's own dates, its release, the proposed schedule, the forecast) and runs them
@@ -7,10 +7,9 @@ through ``resolve``: the first source in ``STEPS`` that knows a date wins.
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 Source = Literal["own", "release", "schedule", "forecast"]
@@ -125,65 +124,3 @@ def resolve(
     if not facts.done and committed is not None:
         at_risk = committed < today or (expected is not None and expected > committed)
     return ResolvedDates(start, end, source, expected, at_risk)
-
-
-def shifted(span: tuple[date, date], days: int) -> tuple[date, date]:
-    """``span`` moved by ``days`` (negative is earlier), keeping its length."""
-    delta = timedelta(days=days)
-    return span[0] + delta, span[1] + delta
-
-
-def cascade[K: Hashable](
-    moved: K,
-    new_span: tuple[date, date],
-    spans: Mapping[K, tuple[date, date]],
-    depends_on: Mapping[K, Sequence[K]],
-) -> dict[K, tuple[date, date]]:
-    """The new spans after moving ``moved`` to ``new_span``: it, and every dependant pushed.
-
-    A dependant must start the day after everything it depends on ends; one that would now
-    start earlier moves later by just enough, keeping its length, and pushes its own
-    dependants in turn. Nothing is ever pulled earlier. Items without a span are left alone
-    (and push nothing). ``depends_on`` maps an item to its prerequisites and must be acyclic.
-    """
-    if new_span[1] < new_span[0]:
-        raise ValueError("The end of the new span is before its start.")
-    dependants: dict[K, list[K]] = {}
-    for item, prerequisites in depends_on.items():
-        for prerequisite in prerequisites:
-            dependants.setdefault(prerequisite, []).append(item)
-    # The items downstream of the moved one, in an order where prerequisites come first.
-    reachable: set[K] = set()
-    queue: deque[K] = deque([moved])
-    while queue:
-        for dependant in dependants.get(queue.popleft(), ()):
-            if dependant not in reachable and dependant != moved:
-                reachable.add(dependant)
-                queue.append(dependant)
-    waiting = {
-        item: sum(1 for p in depends_on.get(item, ()) if p in reachable or p == moved)
-        for item in reachable
-    }
-    result: dict[K, tuple[date, date]] = {moved: new_span}
-    ready: deque[K] = deque([moved])
-    while ready:
-        current = ready.popleft()
-        for dependant in dependants.get(current, ()):
-            if dependant not in waiting:
-                continue
-            waiting[dependant] -= 1
-            if waiting[dependant]:
-                continue
-            ready.append(dependant)
-            span = spans.get(dependant)
-            if span is None:
-                continue
-            ends = [
-                known[1]
-                for p in depends_on.get(dependant, ())
-                if (known := result.get(p) or spans.get(p)) is not None
-            ]
-            earliest = max(ends, default=None)
-            if earliest is not None and span[0] <= earliest:
-                result[dependant] = shifted(span, (earliest - span[0]).days + 1)
-    return result

@@ -17,8 +17,8 @@ from django.http import Http404
 from headway.accounts.models import Membership, User
 from headway.core import changes, clock
 from headway.planning.models import Dependency, Feature
+from headway.planning.schedule import moves_with
 from headway.products.models import Product
-from headway.roadmaps import dates
 from headway.roadmaps.board import (
     ALLOWED_LANES,
     MARKER_KINDS,
@@ -267,14 +267,17 @@ def _move_feature(
     involved = {moved_id, *(pk for edge in edges for pk in edge)}
     features = {f.pk: f for f in Feature.objects.filter(pk__in=involved).select_related("release")}
     resolved = resolve_dates(roadmap.product, list(features.values()), today)
+    # planning's moves_with takes exclusive finishes: the first day a dependant may start.
     spans: dict[int, tuple[date, date]] = {}
     for pk, found in resolved.items():
         if found.end is not None:
-            spans[pk] = (found.start or found.end, found.end)
-    depends_on: dict[int, list[int]] = {}
-    for feature_id, prerequisite in edges:
-        depends_on.setdefault(feature_id, []).append(prerequisite)
-    new_spans = dates.cascade(moved_id, (start, end), spans, depends_on)
+            spans[pk] = (found.start or found.end, found.end + timedelta(days=1))
+    spans[moved_id] = (start, end + timedelta(days=1))
+    edges = [(a, b) for a, b in edges if a in spans and b in spans]
+    result = moves_with(spans, edges, moved_id, start)
+    new_spans = {moved_id: (start, end)}
+    for move in result.moves:
+        new_spans[move.id] = (move.new_start, move.new_finish - timedelta(days=1))
     outcome: list[Moved] = []
     for pk, (new_start, new_end) in new_spans.items():
         feature = features[pk]
