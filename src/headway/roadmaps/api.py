@@ -341,7 +341,7 @@ def list_snapshots(request: HttpRequest, roadmap_id: int, page: Query[Page]) -> 
     return result
 
 
-@router.get("/roadmaps/{roadmap_id}/compare", response={200: None}, summary="Compare snapshots")
+@router.get("/roadmaps/{roadmap_id}/compare", response=dict[str, Any], summary="Compare snapshots")
 def compare_snapshots(
     request: HttpRequest,
     roadmap_id: int,

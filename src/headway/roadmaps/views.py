@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from headway.accounts.access import access_of
 from headway.accounts.models import Role
@@ -323,12 +323,14 @@ def _public(request: HttpRequest, roadmaps: list[Roadmap], product: Product) -> 
     return response
 
 
+@require_GET
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     """A roadmap through its share link: read-only, without internal fields."""
     roadmap = services.shared_roadmap(token)
     return _public(request, [roadmap], roadmap.product)
 
 
+@require_GET
 def portal_roadmap(request: HttpRequest, slug: str) -> HttpResponse:
     """The product's public roadmaps on its portal (404 when the portal is off)."""
     product = Product.objects.filter(slug=slug, portal_enabled=True).first()
