@@ -76,7 +76,8 @@ ROADMAP_CSS = """
 .hw-svg .hw-glyph{stroke:var(--hw-bg);stroke-width:1.6;fill:none}
 .hw-svg .hw-summary .hw-shape{fill:currentColor;fill-opacity:.2;stroke:currentColor;
 stroke-opacity:.4;stroke-dasharray:3 2}
-.hw-svg .hw-dep{fill:none;stroke:currentColor;stroke-opacity:.55;stroke-width:1.25}
+.hw-svg .hw-dep{fill:none;stroke:currentColor;stroke-opacity:.55;stroke-width:1.25;
+pointer-events:none}
 .hw-svg .hw-dep.hw-conflict{stroke:var(--hw-eol);stroke-opacity:1;stroke-dasharray:4 2}
 .hw-svg .hw-head{fill:currentColor}
 .hw-svg .hw-head-conflict{fill:var(--hw-eol)}
@@ -154,8 +155,12 @@ def svg_document(
     data: Mapping[str, str] | None = None,
     style_nonce: str | None = None,
     embed_style: bool = True,
+    role: str = "img",
 ) -> str:
     """Wrap rendered parts in an accessible, self-contained ``<svg>`` root.
+
+    ``role`` is "img" for a picture; a page whose drawing holds links passes "group", since
+    an image's parts cannot be interactive.
 
     Without ``embed_style`` the ``<style>`` is left out, for pages that load ``BASE_CSS`` and
     the drawing's CSS from a stylesheet instead (so fragments swapped in later need no nonce).
@@ -169,7 +174,8 @@ def svg_document(
         (
             f'<svg xmlns="{SVG_NAMESPACE}" class="hw-svg {root_class}" id="{p}"',
             f' width="{num(width)}" height="{num(height)}"',
-            f' viewBox="0 0 {num(width)} {num(height)}" role="img"',
+            f' viewBox="0 0 {num(width)} {num(height)}"',
+            f' role="{"group" if role == "group" else "img"}"',
             f' aria-labelledby="{p}-title {p}-desc"{attributes}>',
             f'<title id="{p}-title">{xml_escape(title)}</title>',
             f'<desc id="{p}-desc">{xml_escape(description)}</desc>',
@@ -197,6 +203,7 @@ def render_svg(
     style_nonce: str | None = None,
     highlight: frozenset[str] = frozenset(),
     embed_style: bool = True,
+    role: str = "img",
 ) -> str:
     """The whole roadmap as an SVG string.
 
@@ -239,6 +246,7 @@ def render_svg(
         data=data,
         style_nonce=style_nonce,
         embed_style=embed_style,
+        role=role,
     )
 
 

@@ -121,7 +121,9 @@ def board_context(
     """What the roadmap partial needs: the drawing, the lanes to collapse, the rows."""
     zoom, collapsed = _view_options(request)
     layout = board.layout(zoom=zoom, collapsed=collapsed, public=public)  # type: ignore[arg-type]
-    svg = render_svg(layout, id_prefix="roadmap", highlight=highlight, embed_style=False)
+    svg = render_svg(
+        layout, id_prefix="roadmap", highlight=highlight, embed_style=False, role="group"
+    )
     lanes = []
     for band in layout.lanes:
         key = band.lane.key
