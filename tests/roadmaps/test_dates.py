@@ -125,3 +125,37 @@ def test_the_schedule_waits_for_dependencies_and_flags_a_late_release(world: Wor
     assert (resolved[top.pk].start, resolved[top.pk].end) == (None, ship.target_date)
     assert resolved[top.pk].expected_end == TODAY + dt.timedelta(weeks=3, days=-1)
     assert resolved[top.pk].at_risk
+
+
+def test_the_forecast_dates_features_the_schedule_cannot_place(world: World) -> None:
+    from headway.planning.models import Story
+
+    done_feature = feature(world, "Shipped", status="done")
+    now = dt.datetime(2030, 1, 14, 12, tzinfo=dt.UTC)
+    Story.objects.bulk_create(
+        [
+            Story(
+                feature=done_feature,
+                title=f"s{i}",
+                status="done",
+                done_at=now - dt.timedelta(weeks=i // 2),
+            )
+            for i in range(40)
+        ]
+    )
+    first = feature(world, "First", rank="a")  # no points: the schedule cannot place it
+    second = feature(world, "Second", rank="b", release=release(world, "1.0", TODAY))
+    Story.objects.bulk_create([Story(feature=second, title=f"o{i}") for i in range(30)])
+    resolved = services.resolve_dates(world.product, [first, second], TODAY)
+    assert resolved[first.pk].source == "forecast"
+    assert TODAY < resolved[first.pk].end <= TODAY + dt.timedelta(weeks=2)
+    # 31 items at about two a week: well after the release due today, so at risk.
+    assert resolved[second.pk].source == "release"
+    assert resolved[second.pk].expected_end > TODAY + dt.timedelta(weeks=8)
+    assert resolved[second.pk].at_risk
+
+
+def test_without_throughput_there_is_no_forecast(world: World) -> None:
+    lonely = feature(world, "Lonely")
+    resolved = services.resolve_dates(world.product, [lonely], TODAY)
+    assert resolved[lonely.pk].source is None

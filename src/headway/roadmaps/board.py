@@ -13,10 +13,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import Http404
 
 from headway.core import clock
-from headway.planning.models import Dependency, Feature, FeatureKind, FeatureStatus, Team
+from headway.forecasting import ForecastInputError, forecast_when, weekly_throughput
+from headway.planning.models import Dependency, Feature, FeatureKind, FeatureStatus, Story, Team
 from headway.planning.schedule import ScheduleInputError, WorkItem, schedule
 from headway.planning.schedule import Team as ScheduleTeam
 from headway.products.models import Product
@@ -38,6 +40,12 @@ DATED_KINDS = MARKER_KINDS | {ItemKind.TECHNOLOGY}
 #: Points per week of the team that features without a team share, when no team has a capacity.
 DEFAULT_CAPACITY = 10.0
 SHARED_TEAM = 0  # no Team has this primary key
+#: The forecast step: weeks of throughput history, trials, a fixed seed so a page is stable,
+#: and how many distinct forecasts one build may run.
+THROUGHPUT_WEEKS = 26
+FORECAST_TRIALS = 2000
+FORECAST_SEED = 20261126
+MAX_FORECASTS = 25
 NO_LANE = "none"
 MARKER_LANE = "markers"
 #: Where a feature sits on a technology roadmap when its item names no layer.
@@ -206,9 +214,65 @@ def scheduled_spans(product: Product, today: date) -> dict[int, tuple[date, date
     }
 
 
-def forecast_ends(product: Product, features: Sequence[Feature]) -> dict[int, date]:
-    """Feature id → the forecast finish at 85 % (none until forecasting lands)."""
-    return {}
+def forecast_ends(
+    product: Product,
+    features: Sequence[Feature],
+    today: date,
+    scheduled: Mapping[int, tuple[date, date]],
+) -> dict[int, date]:
+    """Feature id → the day the Monte Carlo forecast finishes it, at 85 %.
+
+    Only for open features the schedule could not place (no effort given): the schedule knows
+    more about them otherwise. The throughput is the product's stories done per week over the
+    last half year; a feature is done when everything ranked before it and its own open stories
+    are (a feature without stories counts as one item). Forecasts are memoised by the remaining
+    count and capped at ``MAX_FORECASTS`` a build, so a large roadmap stays fast. Two queries.
+    """
+    closed = (FeatureStatus.DONE, FeatureStatus.CANCELLED)
+    need = [f for f in features if f.status not in closed and f.pk not in scheduled]
+    if not need:
+        return {}
+    first = today - timedelta(weeks=THROUGHPUT_WEEKS)
+    done = Story.objects.filter(
+        feature__product_id=product.pk, done_at__date__gte=first, done_at__date__lte=today
+    ).values_list("done_at", flat=True)
+    throughput = weekly_throughput((m.date() for m in done if m is not None), first, today)
+    if not any(throughput):
+        return {}
+    cumulative: dict[int, int] = {}
+    total = 0
+    for pk, open_stories in (
+        Feature.objects.filter(product_id=product.pk)
+        .exclude(status__in=closed)
+        .annotate(open_stories=Count("stories", filter=~Q(stories__status="done")))
+        .order_by("rank", "id")
+        .values_list("pk", "open_stories")
+    ):
+        total += max(open_stories, 1)
+        cumulative[pk] = total
+    ends: dict[int, date] = {}
+    memo: dict[int, date | None] = {}
+    for feature in need:
+        remaining = cumulative.get(feature.pk)
+        if remaining is None or (remaining not in memo and len(memo) >= MAX_FORECASTS):
+            continue
+        if remaining not in memo:
+            try:
+                forecast = forecast_when(
+                    throughput,
+                    remaining,
+                    start_date=today,
+                    trials=FORECAST_TRIALS,
+                    seed=FORECAST_SEED,
+                    method="plain",
+                )
+                memo[remaining] = forecast.dates.get("85")
+            except ForecastInputError:
+                memo[remaining] = None
+        found = memo[remaining]
+        if found is not None:
+            ends[feature.pk] = found
+    return ends
 
 
 def resolve_dates(
@@ -221,7 +285,7 @@ def resolve_dates(
     Features need ``release`` selected.
     """
     scheduled = scheduled_spans(product, today) if features else {}
-    forecast = forecast_ends(product, features)
+    forecast = forecast_ends(product, features, today, scheduled)
     return {
         feature.pk: dates.resolve(
             DateFacts(
