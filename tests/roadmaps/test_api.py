@@ -169,7 +169,7 @@ def test_only_product_managers_move_items(world: World, role: str) -> None:
 
 
 def test_a_technology_item_needs_a_layer(world: World, pm_api: Api) -> None:
-    plan = roadmap(world, kind="technology", lane_by="layer", statuses=[])
+    plan = roadmap(world, kind="technology", lane_by="layer", statuses="")
     response = pm_api.post(
         f"/roadmaps/{plan.pk}/items",
         {"kind": "milestone", "title": "GA", "start_date": "2030-01-01"},
@@ -180,7 +180,7 @@ def test_a_technology_item_needs_a_layer(world: World, pm_api: Api) -> None:
 
 
 def test_an_unknown_layer_is_refused_with_the_allowed_values(world: World, pm_api: Api) -> None:
-    plan = roadmap(world, kind="technology", lane_by="layer", statuses=[])
+    plan = roadmap(world, kind="technology", lane_by="layer", statuses="")
     response = pm_api.post(
         f"/roadmaps/{plan.pk}/items", {"kind": "milestone", "title": "GA", "layer": "cloud"}
     )

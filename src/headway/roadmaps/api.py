@@ -73,7 +73,7 @@ def roadmap_out(roadmap: Roadmap) -> dict[str, Any]:
         "lane_by": roadmap.lane_by,
         "description": roadmap.description,
         "public": roadmap.public,
-        "statuses": list(roadmap.statuses or []),
+        "statuses": roadmap.status_list,
         "initiative": roadmap.initiative_id,
         "release": roadmap.release_id,
         "item_count": getattr(roadmap, "item_count", 0),

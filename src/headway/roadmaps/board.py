@@ -437,9 +437,9 @@ def explicit_items(roadmap: Roadmap) -> Any:
 
 def automatic_features(roadmap: Roadmap) -> Any:
     """The product's features that appear on the roadmap without being added."""
-    if roadmap.kind == RoadmapKind.TECHNOLOGY or not roadmap.statuses:
+    if roadmap.kind == RoadmapKind.TECHNOLOGY or not roadmap.status_list:
         return Feature.objects.none()
-    queryset = Feature.objects.filter(product_id=roadmap.product_id, status__in=roadmap.statuses)
+    queryset = Feature.objects.filter(product_id=roadmap.product_id, status__in=roadmap.status_list)
     if roadmap.initiative_id is not None:
         queryset = queryset.filter(initiative_id=roadmap.initiative_id)
     if roadmap.release_id is not None:

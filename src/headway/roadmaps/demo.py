@@ -156,7 +156,7 @@ def populate(demo: Demo) -> None:
         description="The outcome view for customers and sales: no dates, just order.",
         kind=RoadmapKind.NOW_NEXT_LATER,
         lane_by=LaneBy.GOAL,
-        statuses=["idea", "planned", "in_progress"],
+        statuses="idea,planned,in_progress",
     )
     technology = Roadmap.objects.create(
         product=product,
@@ -164,7 +164,7 @@ def populate(demo: Demo) -> None:
         description="From market needs down to the skills we must hire.",
         kind=RoadmapKind.TECHNOLOGY,
         lane_by=LaneBy.LAYER,
-        statuses=[],
+        statuses="",
     )
     rows = RoadmapItem.objects.bulk_create(
         [

@@ -43,9 +43,8 @@ class Layer(models.TextChoices):
     RESOURCES = "resources", "Resources & skills"
 
 
-def default_statuses() -> list[str]:
-    """The feature statuses a new timeline or now/next/later roadmap shows by itself."""
-    return ["planned", "in_progress"]
+#: The feature statuses a new timeline or now/next/later roadmap shows by itself.
+DEFAULT_STATUSES = "planned,in_progress"
 
 
 class Roadmap(Versioned):
@@ -65,10 +64,12 @@ class Roadmap(Versioned):
     lane_by = models.CharField(max_length=20, choices=LaneBy.choices, default=LaneBy.INITIATIVE)
     description = models.TextField(blank=True)
     public = models.BooleanField(default=False, help_text="Shown on the public portal.")
-    statuses = models.JSONField(
-        default=default_statuses,
+    # Comma-separated rather than a JSON list: plain text reads well in the audit history.
+    statuses = models.CharField(
+        max_length=120,
+        default=DEFAULT_STATUSES,
         blank=True,
-        help_text="Feature statuses shown without being added as items; empty for none.",
+        help_text="Feature statuses shown without being added as items, comma-separated.",
     )
     initiative = models.ForeignKey(
         Initiative,
@@ -92,6 +93,11 @@ class Roadmap(Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def status_list(self) -> list[str]:
+        """The statuses whose features appear by themselves, as a list."""
+        return [status for status in self.statuses.split(",") if status]
 
 
 class ItemKind(models.TextChoices):

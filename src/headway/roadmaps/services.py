@@ -62,6 +62,8 @@ def create_roadmap(user: Any, product: Product, **values: Any) -> Roadmap:
     if kind == RoadmapKind.TECHNOLOGY:
         values.setdefault("lane_by", LaneBy.LAYER)
         values.setdefault("statuses", [])
+    if isinstance(values.get("statuses"), list | tuple):
+        values["statuses"] = ",".join(dict.fromkeys(values["statuses"]))
     check_lane(kind, values.setdefault("lane_by", LaneBy.INITIATIVE))
     _check_filters(product.pk, values)
     return changes.create(Roadmap, user=user, product=product, **values)
@@ -77,6 +79,8 @@ def update_roadmap(
     if kind != RoadmapKind.TECHNOLOGY and roadmap.lane_by == LaneBy.LAYER:
         values.setdefault("lane_by", LaneBy.INITIATIVE)
     check_lane(kind, values.get("lane_by", roadmap.lane_by))
+    if isinstance(values.get("statuses"), list | tuple):
+        values["statuses"] = ",".join(dict.fromkeys(values["statuses"]))
     _check_filters(roadmap.product_id, values)
     return changes.update(roadmap, values, user=user, expected_version=expected_version)
 
