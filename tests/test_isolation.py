@@ -108,7 +108,7 @@ def acme(world: World) -> dict[str, Any]:
     from headway.planning.models import Dependency, Feature, Risk, Story
     from headway.products.models import Capability, Competitor, Persona
     from headway.releases.models import Release
-    from headway.roadmaps.models import Roadmap
+    from headway.roadmaps.models import RadarBlip, Roadmap, RoadmapItem, ShareLink, Snapshot
     from headway.strategy.models import Goal, Initiative, KeyResult
 
     product = world.product
@@ -122,6 +122,14 @@ def acme(world: World) -> dict[str, Any]:
     story = Story.objects.create(feature=feature, title=f"story {MARK}")
     release = Release.objects.create(product=product, name=f"release {MARK}")
     roadmap = Roadmap.objects.create(product=product, name=f"roadmap {MARK}")
+    roadmap_item = RoadmapItem.objects.create(
+        roadmap=roadmap, kind="milestone", title=f"item {MARK}", start_date="2030-01-01"
+    )
+    share_link, _ = ShareLink.issue(roadmap)
+    Snapshot.objects.create(roadmap=roadmap, name=f"snapshot {MARK}")
+    blip = RadarBlip.objects.create(
+        product=product, name=f"blip {MARK}", quadrant="tools", ring="trial"
+    )
     comment = Comment.objects.create(
         workspace=world.workspace,
         content_type_id=1,
@@ -149,6 +157,10 @@ def acme(world: World) -> dict[str, Any]:
         "customer_id": customer.pk,
         "release_id": release.pk,
         "roadmap_id": roadmap.pk,
+        "roadmap_item_id": roadmap_item.pk,
+        "item": f"item-{roadmap_item.pk}",
+        "share_link_id": share_link.pk,
+        "blip_id": blip.pk,
         "comment_id": comment.pk,
         **planning_objects(feature, other),
     }
