@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from headway.interchange import github
 from headway.interchange.errors import ImportFailed
 from headway.interchange.github import GitHubIssueReader, GitHubMilestone, iter_github_issues
+from tests.interchange.conftest import NPM
 
 FIXTURES = Path(__file__).parent / "fixtures"
-NPM = Path(__file__).parents[3] / "shared" / "data" / "npm-github-closed-issues.jsonl"
 
 
 def issue_object(number: int, **extra: object) -> dict[str, object]:

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from headway.interchange.errors import ImportFailed
 from headway.interchange.jira import JiraIssue, iter_jira_csv, plan_jira
+from tests.interchange.conftest import HADOOP
 
 FIXTURES = Path(__file__).parent / "fixtures"
-HADOOP = Path(__file__).parents[3] / "shared" / "data" / "hadoop-jira-bugs.csv"
 
 HEADER = "Summary,Issue key,Issue Type,Created,Resolved,Labels,Labels,Sprint,Description"
 
