@@ -88,6 +88,7 @@ def acme(world: World) -> dict[str, int]:
     """One object of each kind in the Acme workspace, by the path parameter that names it."""
     from headway.activity.models import Comment
     from headway.discovery.models import Customer, Feedback, Idea
+    from headway.interchange.models import ImportJob, Webhook
     from headway.planning.models import Dependency, Feature, Risk, Story
     from headway.products.models import Capability, Competitor, Persona
     from headway.releases.models import Release
@@ -132,6 +133,10 @@ def acme(world: World) -> dict[str, int]:
         "release_id": release.pk,
         "roadmap_id": roadmap.pk,
         "comment_id": comment.pk,
+        "import_id": ImportJob.objects.create(product=product, kind="csv", file_name=MARK).pk,
+        "webhook_id": Webhook.objects.create(
+            workspace=world.workspace, url=f"https://example.com/{MARK}", events=["idea.created"]
+        ).pk,
     }
 
 

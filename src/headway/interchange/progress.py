@@ -20,6 +20,8 @@ from django.conf import settings
 
 #: Called with a percentage, 0–100.
 ProgressCallback = Callable[[float], None]
+#: Seconds between two writes of a progress file (the page polls every second).
+MIN_INTERVAL = 0.25
 
 
 def imports_dir() -> Path:
@@ -36,9 +38,9 @@ def progress_path(job_id: int) -> Path:
 class ProgressFile:
     """Writes one job's progress, at most a few times a second, atomically (write and rename)."""
 
-    def __init__(self, job_id: int, min_interval: float = 0.25) -> None:
+    def __init__(self, job_id: int, min_interval: float | None = None) -> None:
         self.path = progress_path(job_id)
-        self.min_interval = min_interval
+        self.min_interval = MIN_INTERVAL if min_interval is None else min_interval
         self._last_value = -1.0
         self._last_time = 0.0
 
