@@ -72,7 +72,7 @@ def create_import(
     mapping: str | None = Form(None, description="CSV only: JSON {target, columns}."),  # noqa: B008
     timezone: str = Form("UTC", description="Zone of times written without one."),  # noqa: B008
 ) -> Status[dict[str, Any]]:
-    """Upload a Jira CSV, GitHub issues JSON or mapped CSV (multipart) to import in the background."""
+    """Upload a Jira CSV, GitHub JSON or mapped CSV (multipart), imported in the background."""
     product = _product(request, product_id, Role.PRODUCT_MANAGER)
     if upload_too_large(request):
         raise ProblemError(
