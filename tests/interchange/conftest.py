@@ -39,10 +39,15 @@ def _reset_task_backends() -> None:
 
 
 @pytest.fixture
-def database_tasks(settings: Any) -> Iterator[None]:
+def database_tasks(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Queue tasks in the database (django_tasks_db), as production does, instead of
     running them at once."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker drops stale connections between tasks; in a test the one connection holds
+    # the test's transaction, so it must stay.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     _reset_task_backends()
     yield
     _reset_task_backends()
