@@ -245,19 +245,20 @@ class _Inserter:
         natural = _natural_key_fields(self.model)
         self.natural = {index: natural[name] for index, name in enumerate(names) if name in natural}
         quote = connection.ops.quote_name
-        self.sql = (
-            f"INSERT INTO {quote(self.model._meta.db_table)} "
-            f"({', '.join(quote(f.column) for f in self.fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(self.fields))})"
-        )
+        # Table and column names come from the models, quoted; the values are parameters.
+        table = quote(self.model._meta.db_table)
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        placeholders = ", ".join(["%s"] * len(self.fields))
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
         self.pending: list[list[Any]] = []
         self.count = 0
 
     def add(self, row: Any, keys: _NaturalKeys) -> None:
         if not isinstance(row, list) or len(row) != len(self.fields):
+            found = len(row) if isinstance(row, list) else "no"
             raise BackupError(
-                f"A row of {self.model._meta.label_lower} has {len(row) if isinstance(row, list) else 'no'} "
-                f"values where {len(self.fields)} were expected."
+                f"A row of {self.model._meta.label_lower} has {found} values where "
+                f"{len(self.fields)} were expected."
             )
         values = []
         for index, (model_field, value) in enumerate(zip(self.fields, row, strict=True)):
