@@ -43,7 +43,11 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     counts = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created = models.DateTimeField(default=clock.now)
     finished = models.DateTimeField(null=True, blank=True)
@@ -124,7 +128,11 @@ class Webhook(models.Model):
     description = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created = models.DateTimeField(default=clock.now)
 
