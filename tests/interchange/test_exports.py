@@ -1,4 +1,4 @@
-"""Exports: CSV and XLSX of features, stories, ideas and feedback; JSON of a whole product; the CLI."""
+"""Exports: CSV and XLSX of features, stories, ideas and feedback, a product as JSON, the CLI."""
 
 from __future__ import annotations
 
