@@ -135,18 +135,22 @@ def test_outsider_cannot_export(outsider_api: Api, world: World, backlog: list[F
     assert outsider_api.get(f"/products/{world.product.pk}/export").status_code == 404
 
 
-@pytest.mark.parametrize("rows", [3, 30])
-def test_feature_export_queries_do_not_grow(viewer_api: Api, world: World, rows: int) -> None:
+def test_feature_export_queries_do_not_grow(viewer_api: Api, world: World) -> None:
     web = Component.objects.create(product=world.product, name="Web")
     release = Release.objects.create(product=world.product, name="1.0")
-    for number in range(rows):
-        feature = Feature.objects.create(product=world.product, title=f"F{number}", release=release)
-        feature.components.add(web)
     url = f"/products/{world.product.pk}/features/export"
-    csv_rows(viewer_api.get(url))
-    with CaptureQueriesContext(connection) as queries:
-        assert len(csv_rows(viewer_api.get(url))) == rows
-    assert len(queries) <= 6, [q["sql"] for q in queries]
+    counts = []
+    for rows in (3, 30):
+        for number in range(rows - Feature.objects.count()):
+            feature = Feature.objects.create(
+                product=world.product, title=f"F{number}", release=release
+            )
+            feature.components.add(web)
+        csv_rows(viewer_api.get(url))
+        with CaptureQueriesContext(connection) as queries:
+            assert len(csv_rows(viewer_api.get(url))) == rows
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
 
 
 def test_whole_product_exports_as_one_json_document(

@@ -357,17 +357,17 @@ def test_deleting_a_webhook_stops_its_deliveries(
     assert receiver.received == []
 
 
-@pytest.mark.parametrize("rows", [3, 30])
-def test_delivery_log_queries_do_not_grow(
-    owner_api: Api, world: World, receiver: Receiver, rows: int
-) -> None:
+def test_delivery_log_queries_do_not_grow(owner_api: Api, world: World, receiver: Receiver) -> None:
     webhook = hook(world, receiver)
-    WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(webhook=webhook, event="idea.created", body='{"event": "idea.created"}')
-        for _ in range(rows)
-    )
-    owner_api.get(f"/webhooks/{webhook.pk}/deliveries")
-    with CaptureQueriesContext(connection) as queries:
-        log = owner_api.get(f"/webhooks/{webhook.pk}/deliveries?limit=50").json()
-    assert log["count"] == rows
-    assert len(queries) <= 6, [q["sql"] for q in queries]
+    counts = []
+    for rows in (3, 30):
+        WebhookDelivery.objects.bulk_create(
+            WebhookDelivery(webhook=webhook, event="idea.created", body='{"event": "idea.created"}')
+            for _ in range(rows - webhook.deliveries.count())
+        )
+        owner_api.get(f"/webhooks/{webhook.pk}/deliveries")
+        with CaptureQueriesContext(connection) as queries:
+            log = owner_api.get(f"/webhooks/{webhook.pk}/deliveries?limit=50").json()
+        assert log["count"] == rows
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
