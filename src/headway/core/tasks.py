@@ -56,7 +56,7 @@ def background(
     max_backoff: float = 3600.0,
     on_give_up: Callable[..., None] | None = None,
     priority: int = 0,
-) -> Callable[[Callable[..., Any]], Task]:
+) -> Callable[[Callable[..., Any]], Task[Any, Any]]:
     """Turn a module-level function into a retried `django.tasks` Task.
 
     `on_give_up(*args, error=..., **kwargs)` is called with the task's own arguments and a
@@ -66,7 +66,7 @@ def background(
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
 
-    def decorate(func: Callable[..., Any]) -> Task:
+    def decorate(func: Callable[..., Any]) -> Task[Any, Any]:
         # `wraps` copies the module and qualified name, so the task's import path names the
         # Task object that this decorator returns under the function's own name.
         @functools.wraps(func)
@@ -86,7 +86,7 @@ def background(
                         error,
                         delay,
                     )
-                    the_task: Task = getattr(sys.modules[func.__module__], func.__name__)
+                    the_task: Task[Any, Any] = getattr(sys.modules[func.__module__], func.__name__)
                     if the_task.get_backend().supports_defer:
                         the_task.using(run_after=clock.now() + timedelta(seconds=delay)).enqueue(
                             *args, **kwargs, **{ATTEMPT: attempt + 1}

@@ -67,10 +67,10 @@ def _product(request: HttpRequest, product_id: int, role: str = Role.VIEWER) -> 
 def create_import(
     request: HttpRequest,
     product_id: int,
-    file: UploadedFile | None = File(None),  # noqa: B008 - ninja's way to declare a file
-    kind: str | None = Form(None),  # noqa: B008
-    mapping: str | None = Form(None, description="CSV only: JSON {target, columns}."),  # noqa: B008
-    timezone: str = Form("UTC", description="Zone of times written without one."),  # noqa: B008
+    file: File[UploadedFile | None] = None,
+    kind: Form[str | None] = None,
+    mapping: Form[str | None] = None,
+    timezone: Form[str] = "UTC",
 ) -> Status[dict[str, Any]]:
     """Upload a Jira CSV, GitHub JSON or mapped CSV (multipart), imported in the background."""
     product = _product(request, product_id, Role.PRODUCT_MANAGER)

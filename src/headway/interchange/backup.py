@@ -109,7 +109,7 @@ def _natural_key_fields(model: type[models.Model]) -> dict[str, type[models.Mode
     found: dict[str, type[models.Model]] = {}
     for model_field in model._meta.concrete_fields:
         if model_field.is_relation and model_field.related_model in (ContentType, Permission):
-            found[model_field.attname] = model_field.related_model  # type: ignore[assignment]
+            found[model_field.attname] = model_field.related_model
     return found
 
 
@@ -132,7 +132,7 @@ def open_text(path: Path, mode: str) -> Iterator[TextIO]:
     """A text stream on `path`, gzipped when its name ends with .gz."""
     if path.suffix == ".gz":
         with gzip.open(path, mode + "t", encoding="utf-8") as stream:
-            yield stream  # type: ignore[misc]
+            yield stream  # type: ignore[misc]  # gzip text mode is a TextIOWrapper
     else:
         with path.open(mode, encoding="utf-8") as stream:
             yield stream

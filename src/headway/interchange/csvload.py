@@ -471,25 +471,25 @@ class _Feedback(_KeyedElsewhere):
             workspace_id=workspace, name__in={name for name, _ in self.customers}
         ):
             found.setdefault((customer.name, customer.company), customer)
-        missing = []
-        changed = []
+        missing: list[Customer] = []
+        changed: list[Customer] = []
         for (name, company), details in self.customers.items():
             revenue = details.get("revenue")
             fields = {
                 "segment": str(details.get("segment") or "")[:80],
                 "revenue": None if revenue is None else _money(revenue),
             }
-            customer = found.get((name, company))
-            if customer is None:
+            known = found.get((name, company))
+            if known is None:
                 missing.append(
                     Customer(workspace_id=workspace, name=name, company=company, **fields)
                 )
                 continue
             updates = {key: value for key, value in fields.items() if key in details}
-            if any(getattr(customer, key) != value for key, value in updates.items()):
+            if any(getattr(known, key) != value for key, value in updates.items()):
                 for key, value in updates.items():
-                    setattr(customer, key, value)
-                changed.append(customer)
+                    setattr(known, key, value)
+                changed.append(known)
         for customer in Customer.objects.bulk_create(missing):
             found[(customer.name, customer.company)] = customer
         Customer.objects.bulk_update(changed, ["segment", "revenue"])

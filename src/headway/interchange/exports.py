@@ -295,7 +295,7 @@ def product_document(product: Product) -> Iterator[str]:
         "format": "headway-product",
         "version": PRODUCT_FORMAT_VERSION,
         "exported": clock.now(),
-        "product": _row(Product.objects.filter(pk=product.pk).values().get()),
+        "product": _row(dict(Product.objects.filter(pk=product.pk).values().get())),
     }
     yield dumps(head)[:-1] + ', "records": {'
     sections = [

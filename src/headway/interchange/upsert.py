@@ -117,7 +117,7 @@ class Upsert:
             if issubclass(self.model, Versioned):
                 now = clock.now()
                 for obj in to_update:
-                    obj.version = F("version") + 1  # type: ignore[attr-defined, assignment]
+                    obj.version = F("version") + 1  # type: ignore[attr-defined]
                     obj.updated = now  # type: ignore[attr-defined]
                 changed_fields.update({"version", "updated"})
             self.model._base_manager.bulk_update(to_update, sorted(changed_fields))

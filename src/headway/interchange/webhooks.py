@@ -207,6 +207,8 @@ def on_record_changed(
     if not events:
         return
     workspace_id = workspace_id_of(instance)
+    if workspace_id is None:
+        return
     hooks = list(Webhook.objects.filter(workspace_id=workspace_id, active=True))
     if not hooks:
         return
@@ -270,24 +272,27 @@ def attempt_delivery(delivery_id: int) -> int | None:
     record: dict[str, Any] = {"attempts": attempts, "last_attempt": now}
     failure: str | None = None
     if not webhook.active:
-        failure = "the webhook is switched off"
-        record.update(error=failure, response_code=None, response_body="")
+        # Nothing to retry: it stays off until an admin switches it on.
+        record.update(
+            status=DeliveryStatus.FAILED, error="the webhook is switched off", next_attempt=None
+        )
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(**record)
+        return None
+    try:
+        answer = http.post(webhook.url, body, headers)
+    except http.Unreachable as error:
+        failure = f"could not reach the receiver: {error}"
+        record.update(error=failure, response_code=None, response_body="", duration_ms=None)
     else:
-        try:
-            answer = http.post(webhook.url, body, headers)
-        except http.Unreachable as error:
-            failure = f"could not reach the receiver: {error}"
-            record.update(error=failure, response_code=None, response_body="", duration_ms=None)
-        else:
-            record.update(
-                response_code=answer.status,
-                response_body=answer.body,
-                duration_ms=answer.duration_ms,
-                error="",
-            )
-            if not 200 <= answer.status < 300:
-                failure = f"the receiver answered {answer.status}"
-                record["error"] = failure
+        record.update(
+            response_code=answer.status,
+            response_body=answer.body,
+            duration_ms=answer.duration_ms,
+            error="",
+        )
+        if not 200 <= answer.status < 300:
+            failure = f"the receiver answered {answer.status}"
+            record["error"] = failure
     if failure is None:
         record.update(status=DeliveryStatus.DELIVERED, delivered=now, next_attempt=None)
         WebhookDelivery.objects.filter(pk=delivery.pk).update(**record)

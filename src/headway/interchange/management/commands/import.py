@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 )
         except MappingInvalid as error:
             raise CommandError(f"{error.field}: {error.message}") from None
-        bar = _Bar(self.stderr._out) if self.stderr.isatty() else None  # type: ignore[attr-defined]
+        bar = _Bar(self.stderr._out) if self.stderr.isatty() else None
         try:
             job = services.execute_import(job.pk, progress=bar)
         except Exception as error:
@@ -72,11 +72,11 @@ class Command(BaseCommand):
             for note in job.notes:
                 self.stdout.write(f"note: line {note['line']}: {note['message']}")
             return
-        for error in job.errors:
-            where = f"line {error['line']}" if error["line"] is not None else "file"
-            if error["column"] is not None:
-                where += f", column {error['column']}"
-            self.stderr.write(f"{path.name}: {where}: {error['message']}")
+        for problem in job.errors:
+            where = f"line {problem['line']}" if problem["line"] is not None else "file"
+            if problem["column"] is not None:
+                where += f", column {problem['column']}"
+            self.stderr.write(f"{path.name}: {where}: {problem['message']}")
         if job.error_count > len(job.errors):
             self.stderr.write(f"… and {job.error_count - len(job.errors)} more problems.")
         self.stderr.write(f"Nothing was imported ({job.error_count} problems).")
