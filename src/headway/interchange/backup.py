@@ -130,12 +130,13 @@ def _dumps(value: Any) -> str:
 @contextlib.contextmanager
 def open_text(path: Path, mode: str) -> Iterator[TextIO]:
     """A text stream on `path`, gzipped when its name ends with .gz."""
-    if path.suffix == ".gz":
-        with gzip.open(path, mode + "t", encoding="utf-8") as stream:
-            yield stream  # type: ignore[misc]  # gzip text mode is a TextIOWrapper
-    else:
-        with path.open(mode, encoding="utf-8") as stream:
-            yield stream
+    opened: Any = (
+        gzip.open(path, mode + "t", encoding="utf-8")
+        if path.suffix == ".gz"
+        else path.open(mode, encoding="utf-8")
+    )
+    with opened as stream:
+        yield stream
 
 
 @contextlib.contextmanager

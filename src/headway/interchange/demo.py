@@ -76,11 +76,12 @@ def populate(demo: Demo) -> None:
         active=False,
         created_by=demo.users["demo"],
     )
+    gave_up = "Gave up after 6 attempts: the receiver answered 502"
     for hours, event, status, code, error in (
         (30, "idea.created", DeliveryStatus.DELIVERED, 200, ""),
-        (26, "feature.status_changed", DeliveryStatus.FAILED, 502, "Gave up after 6 attempts: the receiver answered 502"),
+        (26, "feature.status_changed", DeliveryStatus.FAILED, 502, gave_up),
         (2, "webhook.test", DeliveryStatus.DELIVERED, 204, ""),
-    ):  # fmt: skip
+    ):
         at = noon - dt.timedelta(hours=hours)
         WebhookDelivery.objects.create(
             webhook=webhook,
