@@ -24,9 +24,15 @@ from django.db import transaction
 from headway.core import clock
 from headway.interchange.errors import ImportErrorDetail, MappingInvalid
 from headway.interchange.github import GitHubIssue, GitHubIssueReader
-from headway.interchange.jira import TITLE_MAX, JiraIssue, iter_jira_csv, plan_jira
+from headway.interchange.jira import (
+    TITLE_MAX,
+    JiraIssue,
+    iter_jira_csv,
+    plan_jira,
+    source_key_of,
+)
 from headway.interchange.progress import ProgressCallback, ticking
-from headway.interchange.upsert import Tally, Upsert, merged_list
+from headway.interchange.upsert import Tally, Upsert, merged_list, reserve_ids
 from headway.planning.models import Feature, FeatureKind, FeatureStatus, Story
 from headway.products.models import Component, Product
 from headway.releases.models import Release
@@ -141,21 +147,6 @@ def link_components(
     through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
 
 
-def add_labels(labels_of: Mapping[str, list[str]], feature_ids: Mapping[str, int]) -> None:
-    """Add labels gathered from stories to their features (a story has no labels of its own)."""
-    ids = {feature_ids[key]: labels for key, labels in labels_of.items() if key in feature_ids}
-    pending = list(ids)
-    for start in range(0, len(pending), 500):
-        chunk = pending[start : start + 500]
-        changed = []
-        for feature in Feature.objects.filter(pk__in=chunk).only("labels"):
-            labels = merged_list(feature.labels, ids[feature.pk])
-            if labels != feature.labels:
-                feature.labels = labels
-                changed.append(feature)
-        Feature.objects.bulk_update(changed, ["labels"])
-
-
 def _merge_labels(feature: Any, values: dict[str, Any]) -> dict[str, Any]:
     if "labels" in values:
         values = {**values, "labels": merged_list(feature.labels, values["labels"])}
@@ -171,47 +162,94 @@ def _jira_kind(issue: JiraIssue) -> str | None:
     return _KIND_OF_JIRA_TYPE.get(issue.issue_type.casefold())
 
 
+def _reserve(model: type[Any], keys: Iterable[str], existing: Mapping[str, int]) -> dict[str, int]:
+    """Ids for the keys that match no existing record, so rows can point at them at once."""
+    new = [key for key in dict.fromkeys(keys) if key not in existing]
+    return dict(zip(new, reserve_ids(model, len(new)), strict=True))
+
+
 def import_jira(
     product: Product, path: Path, *, tz: tzinfo, progress: ProgressCallback | None = None
 ) -> Outcome:
     """Import a Jira CSV export (DESIGN.md §1 Integrations); raises ImportFailed if any row is
-    bad, having written nothing."""
+    bad, having written nothing.
+
+    The first reading checks every row, plans which issues become features and which stories,
+    and gathers the small things a feature needs from its stories (labels, components). Every
+    new feature then gets its id before anything is written, so the second reading writes
+    features and stories as they come, whatever their order in the file.
+    """
     outcome = Outcome()
     fix_versions: dict[str, date | None] = {}
+    labels_of_issue: dict[str, tuple[str, ...]] = {}
+    components_of_issue: dict[str, tuple[str, ...]] = {}
 
     def gather(issues: Iterable[JiraIssue]) -> Iterator[JiraIssue]:
         for issue in issues:
             if issue.fix_versions:
                 fix_versions.setdefault(issue.fix_versions[0], None)
+            if issue.labels:
+                labels_of_issue[issue.key] = issue.labels
+            if issue.components:
+                components_of_issue[issue.key] = issue.components
             yield issue
 
     with _opened(path) as stream:
         plan = plan_jira(gather(ticking(iter_jira_csv(stream, tz=tz), stream, progress, 0, 35)))
     outcome.notes.extend(plan.notes)
+    story_labels: defaultdict[str, list[str]] = defaultdict(list)
+    components_of: defaultdict[str, set[str]] = defaultdict(set)
+    for key, labels in labels_of_issue.items():
+        if plan.feature_of[key] != key:
+            story_labels[source_key_of(plan.feature_of[key])].extend(labels)
+    for key, components in components_of_issue.items():
+        components_of[source_key_of(plan.feature_of[key])].update(components)
     now = clock.now()
     with transaction.atomic():
         releases = ensure_releases(product, fix_versions, outcome)
-        features = Upsert(Feature, feature_keys(product), outcome.tally("features"), _merge_labels)
-        components_of: defaultdict[str, set[str]] = defaultdict(set)
-        labels_of: defaultdict[str, list[str]] = defaultdict(list)
+        existing_features = feature_keys(product)
+        existing_stories = story_keys(product)
+        feature_ids = _reserve(
+            Feature,
+            (source_key_of(key) for key, feature in plan.feature_of.items() if key == feature),
+            existing_features,
+        )
+        story_ids = _reserve(
+            Story,
+            (source_key_of(key) for key, feature in plan.feature_of.items() if key != feature),
+            existing_stories,
+        )
+        features = Upsert(
+            Feature,
+            existing_features,
+            outcome.tally("features"),
+            _merge_labels,
+            reserved=feature_ids,
+        )
+        stories = Upsert(Story, existing_stories, outcome.tally("stories"), reserved=story_ids)
+        id_of_feature = {**existing_features, **feature_ids}
         with _opened(path) as stream:
-            for issue in ticking(iter_jira_csv(stream, tz=tz), stream, progress, CHECKED, 70):
+            for issue in ticking(iter_jira_csv(stream, tz=tz), stream, progress, CHECKED, 96):
                 record = plan.record_for(issue)
-                components_of[record.feature_source_key].update(record.components)
-                if record.kind == "story":
-                    labels_of[record.feature_source_key].extend(record.labels)
-                    continue
                 values: dict[str, Any] = {
                     "title": record.title,
                     "description": record.description,
                     "status": record.status,
                     "done_at": record.done_at,
-                    "labels": list(record.labels),
                 }
                 if record.points is not None:
                     values["points"] = record.points
                 if issue.fix_versions:
                     values["release_id"] = releases[issue.fix_versions[0][:120]]
+                if record.kind == "story":
+                    values["feature_id"] = id_of_feature[record.feature_source_key]
+                    stories.add(
+                        record.source_key,
+                        values,
+                        {"source_key": record.source_key, "created": record.created_at or now},
+                    )
+                    continue
+                values["labels"] = merged_list(record.labels, story_labels[record.source_key])
                 if (kind := _jira_kind(issue)) is not None:
                     values["kind"] = kind
                 features.add(
@@ -224,32 +262,8 @@ def import_jira(
                     },
                 )
             features.flush()
-        feature_ids = features.existing
-        stories = Upsert(Story, story_keys(product), outcome.tally("stories"))
-        with _opened(path) as stream:
-            for issue in ticking(iter_jira_csv(stream, tz=tz), stream, progress, 70, 96):
-                record = plan.record_for(issue)
-                if record.kind != "story":
-                    continue
-                values = {
-                    "feature_id": feature_ids[record.feature_source_key],
-                    "title": record.title,
-                    "description": record.description,
-                    "status": record.status,
-                    "done_at": record.done_at,
-                }
-                if record.points is not None:
-                    values["points"] = record.points
-                if issue.fix_versions:
-                    values["release_id"] = releases[issue.fix_versions[0][:120]]
-                stories.add(
-                    record.source_key,
-                    values,
-                    {"source_key": record.source_key, "created": record.created_at or now},
-                )
             stories.flush()
-        add_labels(labels_of, feature_ids)
-        link_components(product, components_of, feature_ids, outcome)
+        link_components(product, components_of, id_of_feature, outcome)
     if progress is not None:
         progress(100)
     return outcome
@@ -286,9 +300,11 @@ def import_github(
     become features, closed ones done at `closed_at`, milestones become releases."""
     outcome = Outcome()
     milestones: dict[str, date | None] = {}
+    keys: list[str] = []
     with _opened(path) as stream:
         reader = GitHubIssueReader(stream)
         for issue in ticking(reader, stream, progress, 0, CHECKED):
+            keys.append(issue.source_key)
             if issue.milestone is not None and issue.milestone.title:
                 due = issue.milestone.due_on
                 milestones.setdefault(issue.milestone.title, due.date() if due else None)
@@ -296,7 +312,14 @@ def import_github(
     now = clock.now()
     with transaction.atomic():
         releases = ensure_releases(product, milestones, outcome)
-        features = Upsert(Feature, feature_keys(product), outcome.tally("features"), _merge_labels)
+        existing = feature_keys(product)
+        features = Upsert(
+            Feature,
+            existing,
+            outcome.tally("features"),
+            _merge_labels,
+            reserved=_reserve(Feature, keys, existing),
+        )
         with _opened(path) as stream:
             for issue in ticking(GitHubIssueReader(stream), stream, progress, CHECKED, 99):
                 features.add(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
 
 from headway.core import clock
@@ -64,8 +64,12 @@ class Upsert:
     tally: Tally = field(default_factory=Tally)
     merge: Callable[[models.Model, dict[str, Any]], dict[str, Any]] | None = None
     on_created: Callable[[str, int], None] | None = None
+    #: Ids reserved for new records (`reserve_ids`): they are then inserted with plain
+    #: INSERTs that skip the ORM's per-object work, and others may refer to them at once.
+    reserved: Mapping[str, int] | None = None
     batch_size: int = BATCH_SIZE
     _pending: list[tuple[str, dict[str, Any], Mapping[str, Any]]] = field(default_factory=list)
+    _inserter: _RawInsert | None = None
 
     def add(self, key: str, values: dict[str, Any], on_create: Mapping[str, Any]) -> None:
         self._pending.append((key, values, on_create))
@@ -88,13 +92,18 @@ class Upsert:
             else {}
         )
         to_create: list[tuple[str, models.Model]] = []
+        fast_rows: list[dict[str, Any]] = []
         to_update: list[models.Model] = []
         changed_fields: set[str] = set()
         for key, values, on_create in pending:
             pk = self.existing.get(key)
             obj = current.get(pk) if pk is not None else None
             if obj is None:
-                to_create.append((key, self.model(**on_create, **values)))
+                if self.reserved is not None and key in self.reserved:
+                    fast_rows.append({**on_create, **values, "id": self.reserved[key]})
+                    self.existing[key] = self.reserved[key]
+                else:
+                    to_create.append((key, self.model(**on_create, **values)))
                 continue
             if self.merge is not None:
                 values = self.merge(obj, values)
@@ -106,6 +115,11 @@ class Upsert:
                 setattr(obj, name, values[name])
             changed_fields.update(changes)
             to_update.append(obj)
+        if fast_rows:
+            if self._inserter is None:
+                self._inserter = _RawInsert(self.model)
+            self._inserter.insert(fast_rows)
+            self.tally.created += len(fast_rows)
         if to_create:
             created = self.model._base_manager.bulk_create([obj for _, obj in to_create])
             for (key, _), obj in zip(to_create, created, strict=True):
@@ -122,3 +136,102 @@ class Upsert:
                 changed_fields.update({"version", "updated"})
             self.model._base_manager.bulk_update(to_update, sorted(changed_fields))
             self.tally.updated += len(to_update)
+
+
+#: Field types whose Python values the database drivers take as they are.
+_PLAIN_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "FloatField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+class _RawInsert:
+    """INSERTs rows of one model (ids included) with one `executemany` per batch.
+
+    `bulk_create` spends most of a large import compiling SQL and preparing each value of each
+    object; here the statement is built once, defaults are prepared once, and only the values a
+    row sets are converted (and only for the types that need it).
+    """
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.fields = list(model._meta.concrete_fields)
+        self.position = {f.attname: index for index, f in enumerate(self.fields)}
+        now = clock.now()
+        self.convert: list[Callable[[Any], Any] | None] = []
+        self.defaults: list[Any] = []
+        for model_field in self.fields:
+            plain = model_field.get_internal_type() in _PLAIN_TYPES
+            self.convert.append(None if plain else self._converter(model_field))
+            if getattr(model_field, "auto_now", False) or getattr(
+                model_field, "auto_now_add", False
+            ):
+                default = now
+            elif model_field.has_default() or not model_field.null:
+                default = model_field.get_default()
+            else:
+                default = None
+            prepared = model_field.get_db_prep_save(default, connection)
+            self.defaults.append(prepared)
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        placeholders = ", ".join(["%s"] * len(self.fields))
+        table = quote(model._meta.db_table)
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+
+    @staticmethod
+    def _converter(model_field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+        def convert(value: Any) -> Any:
+            return model_field.get_db_prep_save(value, connection)
+
+        return convert
+
+    def insert(self, rows: list[dict[str, Any]]) -> None:
+        prepared = []
+        for values in rows:
+            row = list(self.defaults)
+            for name, value in values.items():
+                index = self.position[name]
+                convert = self.convert[index]
+                row[index] = value if convert is None or value is None else convert(value)
+            prepared.append(row)
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, prepared)
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` new primary keys for `model`, to insert rows with before they exist.
+
+    PostgreSQL hands them out from the table's sequence. SQLite takes them after the largest id
+    ever used (the table's AUTOINCREMENT counter or its largest row): the import's transaction
+    holds SQLite's one write lock, so nobody else can take them meanwhile.
+    """
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, column, count],
+            )
+            return [int(row[0]) for row in cursor.fetchall()]
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT COALESCE(MAX({quote(column)}), 0) FROM {quote(table)}")  # noqa: S608
+        top = int(cursor.fetchone()[0])
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            found = cursor.fetchone()
+            top = max(top, int(found[0]) if found else 0)
+    return list(range(top + 1, top + 1 + count))
