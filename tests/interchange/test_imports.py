@@ -256,3 +256,13 @@ def test_github_array_skips_pull_requests_and_makes_milestones_releases(world: W
     assert all(feature.release.product_id == world.product.pk for feature in with_milestone)
     labelled = features(world).exclude(labels=[]).first()
     assert labelled is not None and labelled.labels
+
+
+def test_records_created_after_an_import_get_fresh_ids(world: World, quirky: ImportJob) -> None:
+    imported = max(features(world).values_list("id", flat=True))
+    feature = Feature.objects.create(product=world.product, title="Made by hand")
+    story = Story.objects.create(feature=feature, title="Also by hand")
+    assert feature.pk > imported
+    assert story.pk > max(
+        Story.objects.exclude(pk=story.pk).values_list("id", flat=True), default=0
+    )
