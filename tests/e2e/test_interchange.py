@@ -22,11 +22,11 @@ def test_product_manager_imports_a_jira_export_and_sees_what_it_became(
     page.get_by_role("heading", name="Import / export").wait_for()
     assert axe_violations(page) == []
 
-    page.get_by_label("Kind").select_option("jira_csv")
+    page.get_by_label("Kind of file").select_option("jira_csv")
     assert not page.get_by_role(
         "group", name="Column mapping (CSV with a column mapping only)"
     ).is_visible()
-    page.get_by_label("File").set_input_files(str(FIXTURES / "jira-quirky.csv"))
+    page.get_by_label("File", exact=True).set_input_files(str(FIXTURES / "jira-quirky.csv"))
     page.get_by_role("button", name="Upload and import").click()
 
     page.get_by_role("heading", name="What was imported").wait_for()
@@ -34,7 +34,7 @@ def test_product_manager_imports_a_jira_export_and_sees_what_it_became(
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Import / export").first.click()
-    page.get_by_label("Kind").select_option("csv")
+    page.get_by_label("Kind of file").select_option("csv")
     page.get_by_role("group", name="Column mapping (CSV with a column mapping only)").wait_for()
     page.get_by_label("Import the rows as").select_option("ideas")
     assert page.locator("#id_map_ideas_title").is_visible()
@@ -48,7 +48,7 @@ def test_a_broken_file_shows_every_problem_with_its_line_and_column(
     loaded = demo.load()
     sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/products/{loaded.product.pk}/interchange/")
-    page.get_by_label("File").set_input_files(str(FIXTURES / "jira-broken.csv"))
+    page.get_by_label("File", exact=True).set_input_files(str(FIXTURES / "jira-broken.csv"))
     page.get_by_role("button", name="Upload and import").click()
     page.get_by_text("Nothing was imported.").wait_for()
     rows = page.locator("table.errors tbody tr")

@@ -24,7 +24,9 @@ def mapping_field_name(target: str, field: str) -> str:
 class ImportForm(forms.Form):
     """Upload a file and say what it is; for generic CSV, which column feeds which field."""
 
-    kind = forms.ChoiceField(choices=ImportKind.choices, initial=ImportKind.JIRA_CSV)
+    kind = forms.ChoiceField(
+        choices=ImportKind.choices, initial=ImportKind.JIRA_CSV, label="Kind of file"
+    )
     file = forms.FileField(help_text="A Jira CSV export, GitHub issues JSON, or any CSV.")
     timezone = forms.CharField(
         initial="UTC",

@@ -184,7 +184,7 @@ class _RawInsert:
             prepared = model_field.get_db_prep_save(default, connection)
             self.defaults.append(prepared)
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in self.fields)
+        columns = ", ".join(quote(str(f.column)) for f in self.fields)
         placeholders = ", ".join(["%s"] * len(self.fields))
         table = quote(model._meta.db_table)
         self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
@@ -219,7 +219,7 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     if count <= 0:
         return []
     table = model._meta.db_table
-    column = model._meta.pk.column
+    column = str(model._meta.pk.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
