@@ -105,6 +105,7 @@ def acme(world: World) -> dict[str, Any]:
     """One object of each kind in the Acme workspace, by the path parameter that names it."""
     from headway.activity.models import Comment
     from headway.discovery.models import Customer, Feedback, Idea
+    from headway.interchange.models import ImportJob, Webhook
     from headway.planning.models import Dependency, Feature, Risk, Story
     from headway.products.models import Capability, Competitor, Persona
     from headway.releases.models import Release
@@ -148,6 +149,7 @@ def acme(world: World) -> dict[str, Any]:
         "persona_id": Persona.objects.create(product=product, name=f"persona {MARK}").pk,
         "competitor_id": Competitor.objects.create(product=product, name=f"c {MARK}").pk,
         "capability_id": Capability.objects.create(product=product, name=f"cap {MARK}").pk,
+        "column": "us",
         "feature_id": feature.pk,
         "story_id": story.pk,
         "risk_id": Risk.objects.create(feature=feature, title=f"risk {MARK}").pk,
@@ -163,6 +165,10 @@ def acme(world: World) -> dict[str, Any]:
         "blip_id": blip.pk,
         "comment_id": comment.pk,
         **planning_objects(feature, other),
+        "import_id": ImportJob.objects.create(product=product, kind="csv", file_name=MARK).pk,
+        "webhook_id": Webhook.objects.create(
+            workspace=world.workspace, url=f"https://example.com/{MARK}", events=["idea.created"]
+        ).pk,
     }
 
 
