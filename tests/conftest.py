@@ -14,12 +14,11 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from hypothesis import settings as hypothesis_settings
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from headway.accounts.models import ApiToken, Membership, Role, User, Workspace
 from headway.products.models import Product
-
 
 # Property tests explore a fixed sequence of examples in the suite, so CI is repeatable and a
 # loaded machine's timing never fails a test; HYPOTHESIS_PROFILE=explore searches afresh.
