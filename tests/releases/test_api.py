@@ -21,7 +21,9 @@ class TestReleaseContract(EditableResourceContract):
     patch = {"name": "2.0 final"}
 
 
-def test_creating_a_release_copies_the_workspace_readiness_template(pm_api: Api, world: World) -> None:
+def test_creating_a_release_copies_the_workspace_readiness_template(
+    pm_api: Api, world: World
+) -> None:
     body = pm_api.post(f"/products/{world.product.pk}/releases", {"name": "3.0"}).json()
     functions = [group["function"] for group in body["readiness"]]
     assert functions == ["engineering", "qa", "docs", "marketing", "sales_enablement", "support"]
@@ -79,7 +81,9 @@ def test_a_released_release_stays_released(pm_api: Api, world: World) -> None:
 
 
 def test_an_unknown_status_is_refused(pm_api: Api, world: World) -> None:
-    response = pm_api.post(f"/products/{world.product.pk}/releases", {"name": "x", "status": "shipped"})
+    response = pm_api.post(
+        f"/products/{world.product.pk}/releases", {"name": "x", "status": "shipped"}
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "status"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from headway.core import clock
@@ -237,3 +237,25 @@ def open_items(product: Product, unit: str = ThroughputUnit.STORIES) -> int:
             .count()
         )
     return Story.objects.filter(feature__product=product).exclude(status="done").count()
+
+
+def release_done_days(release: Release) -> list[dt.date]:
+    """Days the release's finished work items were done (stories, and story-less features)."""
+    stories = Story.objects.filter(done_at__isnull=False).filter(
+        Q(release=release) | Q(release__isnull=True, feature__release=release)
+    )
+    features = Feature.objects.filter(
+        release=release, status=FeatureStatus.DONE, done_at__isnull=False, stories__isnull=True
+    )
+    moments = list(stories.values_list("done_at", flat=True)) + list(
+        features.values_list("done_at", flat=True)
+    )
+    return sorted(timezone.localtime(moment).date() for moment in moments if moment)
+
+
+def product_done_days(product: Product, since: dt.date) -> list[dt.date]:
+    """Days the product's stories were done since `since`."""
+    moments = Story.objects.filter(feature__product=product, done_at__date__gte=since).values_list(
+        "done_at", flat=True
+    )
+    return [timezone.localtime(moment).date() for moment in moments if moment]

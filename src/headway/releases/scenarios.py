@@ -177,10 +177,14 @@ def apply(scenario: Scenario, user: User | None, expected_version: int | None = 
             scenario, {"applied_at": clock.now()}, user=user, expected_version=expected_version
         )
         features = Feature.objects.in_bulk([row["feature"] for row in change["features"]])
-        releases = Release.objects.in_bulk([row["release"] for row in change["releases"]])
+        releases = Release.objects.in_bulk(
+            [row["release"] for row in change["releases"]]
+            + [row["release"] for row in change["features"] if row["release"] is not None]
+        )
         teams = Team.objects.in_bulk([row["team"] for row in change["teams"]])
         for row in change["features"]:
-            writes.update(features[row["feature"]], {"release_id": row["release"]}, user=user)
+            target = releases[row["release"]] if row["release"] is not None else None
+            writes.update(features[row["feature"]], {"release": target}, user=user)
         for row in change["releases"]:
             values: dict[str, Any] = {}
             if "target_date" in row:
