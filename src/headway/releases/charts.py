@@ -77,8 +77,8 @@ def burnup_svg(
         f'<text x="{WIDTH - RIGHT + 4}" y="{y(scope) + 4}" font-size="11">scope {scope}</text>',
     ]
     now_x = xs(today)
-    if dates and dates.get("50") and dates.get("95"):
-        far, near = dates["95"], dates["50"]
+    far, near = (dates or {}).get("95"), (dates or {}).get("50")
+    if far is not None and near is not None:
         parts.append(
             f'<polygon points="{now_x},{y(done_now)} {xs(near)},{y(scope)} '
             f'{xs(far)},{y(scope)}" fill="#2563eb" fill-opacity="0.15"/>'

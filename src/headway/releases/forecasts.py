@@ -89,6 +89,7 @@ def throughput_of(
         by_week = dict(imported)
         counts = [by_week.get(start + dt.timedelta(weeks=i), 0) for i in range(min(weeks, span))]
         return Throughput(unit, start, counts, "imported")
+    done: Any
     if unit == ThroughputUnit.FEATURES:
         done = Feature.objects.filter(
             product=product,

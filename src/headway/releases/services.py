@@ -68,17 +68,19 @@ def scope_rows(product_id: int) -> tuple[list[dict[str, Any]], list[dict[str, An
 
     A story belongs to its own release when it names one, else to its feature's release.
     """
-    features = list(
-        Feature.objects.filter(product_id=product_id)
+    features: list[dict[str, Any]] = [
+        dict(row)
+        for row in Feature.objects.filter(product_id=product_id)
         .exclude(status=FeatureStatus.CANCELLED)
         .annotate(story_count=Count("stories"))
         .values("id", "release_id", "status", "points", "story_count", "title")
-    )
-    stories = list(
-        Story.objects.filter(feature__product_id=product_id).values(
+    ]
+    stories: list[dict[str, Any]] = [
+        dict(row)
+        for row in Story.objects.filter(feature__product_id=product_id).values(
             "id", "release_id", "feature_id", "status", "points"
         )
-    )
+    ]
     return features, stories
 
 

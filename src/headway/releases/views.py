@@ -22,7 +22,13 @@ from headway.forecasting import ForecastInputError, forecast_when, week_start, w
 from headway.planning.models import Feature, Team
 from headway.products.models import Product
 from headway.releases import charts, forecasts, scenarios, services
-from headway.releases.models import Release, ReleaseStatus, Scenario
+from headway.releases.models import (
+    MEMBER_FUNCTION,
+    TRANSITIONS,
+    Release,
+    ReleaseStatus,
+    Scenario,
+)
 from headway.releases.notes import (
     CalendarRelease,
     FeedEntry,
@@ -114,7 +120,7 @@ def release_context(request: HttpRequest, release: Release) -> dict[str, Any]:
         group["can_tick"] = _is_pm(role) or (
             role == Role.CONTRIBUTOR
             and bool(function)
-            and services.MEMBER_FUNCTION.get(group["function"]) == function
+            and MEMBER_FUNCTION.get(group["function"]) == function
         )
     history = forecasts.forecast_history(product).counts
     when = (
@@ -165,7 +171,7 @@ def release_context(request: HttpRequest, release: Release) -> dict[str, Any]:
         "histogram": mark_safe(histogram),  # noqa: S308 - built from numbers and escaped text
         "notes": notes_for([release])[release.pk],
         "can_edit": _is_pm(role),
-        "next_statuses": sorted(services.TRANSITIONS[release.status]),
+        "next_statuses": sorted(TRANSITIONS[release.status]),
     }
 
 
@@ -410,17 +416,20 @@ def releases_ics(request: HttpRequest, product_id: int) -> HttpResponse:
     product = _product(request, product_id)
     releases = Release.objects.filter(product=product).exclude(status=ReleaseStatus.CANCELLED)
     host = request.get_host().split(":")[0] or "headway.invalid"
-    events = [
-        CalendarRelease(
-            uid=f"release-{release.pk}@{host}",
-            name=release.name,
-            day=release.released_at.date() if release.released_at else release.target_date,
-            status=release.get_status_display(),
-            url=request.build_absolute_uri(reverse("releases:detail", args=[release.pk])),
+    events = []
+    for release in releases:
+        day = release.released_at.date() if release.released_at else release.target_date
+        if day is None:
+            continue
+        events.append(
+            CalendarRelease(
+                uid=f"release-{release.pk}@{host}",
+                name=release.name,
+                day=day,
+                status=release.get_status_display(),
+                url=request.build_absolute_uri(reverse("releases:detail", args=[release.pk])),
+            )
         )
-        for release in releases
-        if release.target_date or release.released_at
-    ]
     body = releases_calendar(f"{product.name} releases", events, clock.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{product.slug}-releases.ics"'

@@ -132,7 +132,7 @@ class Command(BaseCommand):
                 counts,
                 horizon=options["horizon"],
                 window=options["window"],
-                method=method,  # type: ignore[arg-type]
+                method=method,
                 first_origin=first_origin,
                 trials=options["trials"],
                 seed=options["seed"],
