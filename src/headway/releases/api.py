@@ -177,10 +177,10 @@ def delete_release(request: HttpRequest, release_id: int) -> Status[None]:
     return Status(204, None)
 
 
-@router.post("/readiness/{item_id}/tick", response=dict[str, Any], summary="Tick readiness")
-def tick_readiness(request: HttpRequest, item_id: int, payload: TickIn) -> dict[str, Any]:
+@router.post("/readiness/{readiness_id}/tick", response=dict[str, Any], summary="Tick readiness")
+def tick_readiness(request: HttpRequest, readiness_id: int, payload: TickIn) -> dict[str, Any]:
     """Tick or untick an item: contributors of its function, product managers and above."""
-    item = services.tick(access_of(request), request.user, item_id, payload.done)  # type: ignore[arg-type]
+    item = services.tick(access_of(request), request.user, readiness_id, payload.done)  # type: ignore[arg-type]
     return readiness_out(item)
 
 
@@ -224,12 +224,12 @@ def add_template_item(
 
 
 @router.delete(
-    "/readiness-template/{item_id}", response={204: None}, summary="Remove a template item"
+    "/readiness-template/{template_item_id}", response={204: None}, summary="Remove a template item"
 )
-def delete_template_item(request: HttpRequest, item_id: int) -> Status[None]:
+def delete_template_item(request: HttpRequest, template_item_id: int) -> Status[None]:
     """Remove a line from the template; existing releases keep their checklists."""
     item = access_of(request).get(
-        ReadinessTemplateItem.objects.all(), Role.PRODUCT_MANAGER, pk=item_id
+        ReadinessTemplateItem.objects.all(), Role.PRODUCT_MANAGER, pk=template_item_id
     )
     changes.delete(item, user=request.user)
     return Status(204, None)
