@@ -1,4 +1,4 @@
-"""Browser: the release page (readiness ticking with htmx, forecast, charts) and the forecast page."""
+"""Browser: the release page (ticking readiness with htmx, forecast, charts), forecasts."""
 
 from __future__ import annotations
 
