@@ -8,10 +8,13 @@ for a deeper run.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -22,6 +25,22 @@ from tests.conftest import World
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Keep the test's database connection open across the fuzzed requests.
+
+    Calling the WSGI app directly sends `request_started` and `request_finished`, whose
+    `close_old_connections` closes a connection older than CONN_MAX_AGE (60 s on PostgreSQL) —
+    the test's own, mid-transaction, once the test run is older than that. Django's test client
+    detaches the handler for the same reason.
+    """
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
