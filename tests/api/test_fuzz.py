@@ -29,18 +29,13 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection() -> Iterator[None]:
-    """Keep the test's database connection open across the fuzzed requests.
-
-    Calling the WSGI app directly sends `request_started` and `request_finished`, whose
-    `close_old_connections` closes a connection older than CONN_MAX_AGE (60 s on PostgreSQL) —
-    the test's own, mid-transaction, once the test run is older than that. Django's test client
-    detaches the handler for the same reason.
-    """
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
+    # Like Django's test client: a finished request must not close the connection that holds
+    # the test's transaction (on PostgreSQL the next case would otherwise see a closed one).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     yield
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
