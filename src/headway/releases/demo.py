@@ -10,8 +10,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from headway.core import clock
-from headway.releases.models import ReadinessItem, ReleaseStatus, Scenario
-from headway.releases.services import create_release
+from headway.products.models import Product
+from headway.releases.models import ReadinessItem, Release, ReleaseStatus, Scenario
+from headway.releases.services import template_of
 
 if TYPE_CHECKING:
     from headway.web.demo import Demo
@@ -21,6 +22,17 @@ TICKED = {
     "2.4": {"engineering": 2, "qa": 1, "docs": 1, "marketing": 1},
     "3.0": {"engineering": 1},
 }
+
+
+def create_release(_user: object, product: Product, **values: object) -> Release:
+    """A release and its checklist from the template, written directly like the rest of the demo
+    (the demo's history starts empty rather than with hundreds of "created" events)."""
+    release = Release.objects.create(product=product, **values)
+    ReadinessItem.objects.bulk_create(
+        ReadinessItem(release=release, function=item.function, title=item.title, position=n)
+        for n, item in enumerate(template_of(product.workspace))
+    )
+    return release
 
 
 def populate(demo: Demo) -> None:
