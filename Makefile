@@ -56,7 +56,7 @@ checks: install
 	$(HEADWAY) makemigrations --check --dry-run
 
 test-sqlite: install assets
-	DATABASE_URL= $(PY) -m pytest -m "not browser" -n 2 -q
+	env -u DATABASE_URL $(PY) -m pytest -m "not browser" -n 2 -q
 
 test-postgres: install assets
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser" -n 2 -q

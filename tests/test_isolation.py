@@ -1,0 +1,219 @@
+"""Generated from the OpenAPI schema: for EVERY endpoint and method, an outsider gets 404 (or 403
+for workspace-level actions) and sees nothing of another workspace, a viewer cannot write, and a
+refused request changes nothing.
+
+A new endpoint whose path parameter is not in `PATH_OBJECTS` makes this test fail: add the
+parameter there (and a sample object to `acme`) so the endpoint is covered.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from headway.accounts.access import workspace_path
+from headway.api.api import api
+from tests.conftest import World
+
+MARK = "acmesecret"  # every object of the Acme workspace carries it in its name
+
+SCHEMA = api.get_openapi_schema()
+ENDPOINTS = [
+    (method.upper(), path.removeprefix("/api/v1"), operation)
+    for path, operations in SCHEMA["paths"].items()
+    for method, operation in operations.items()
+]
+
+#: Endpoints where an outsider legitimately acts in their own scope (no Acme data involved).
+OWN_SCOPE = {("POST", "/auth/token"), ("POST", "/workspaces")}
+#: Writes a viewer may make, and why.
+VIEWER_MAY: dict[tuple[str, str], str] = {
+    ("POST", "/workspaces"): "anyone may create their own workspace",
+}
+
+
+def example(schema: dict[str, Any]) -> Any:
+    """A minimal value that passes the schema's shape (not necessarily the domain rules)."""
+    if "$ref" in schema:
+        return example(SCHEMA["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]])
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            options = [s for s in schema[key] if s.get("type") != "null"] or schema[key]
+            return example(options[0])
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "default" in schema:
+        return schema["default"]
+    kind = schema.get("type")
+    if kind == "object":
+        return {
+            name: example(sub)
+            for name, sub in schema.get("properties", {}).items()
+            if name in schema.get("required", [])
+        }
+    if kind == "array":
+        return []
+    if kind == "integer":
+        return max(1, int(schema.get("minimum", 1)))
+    if kind == "number":
+        return max(1, schema.get("minimum", 1))
+    if kind == "boolean":
+        return True
+    if schema.get("format") == "date":
+        return "2030-01-01"
+    if schema.get("format") == "date-time":
+        return "2030-01-01T00:00:00Z"
+    if schema.get("format") == "email":
+        return "x@example.com"
+    return "x" * max(1, int(schema.get("minLength", 1)))
+
+
+def body_for(operation: dict[str, Any], world: World) -> Any:
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" not in content:
+        return None
+    body = example(content["application/json"]["schema"])
+    if isinstance(body, dict):
+        for field, value in (("workspace", world.workspace.pk), ("product", world.product.pk)):
+            if field in body:
+                body[field] = value
+    return body
+
+
+def acme(world: World) -> dict[str, int]:
+    """One object of each kind in the Acme workspace, by the path parameter that names it."""
+    from headway.activity.models import Comment
+    from headway.discovery.models import Customer, Feedback, Idea
+    from headway.planning.models import Dependency, Feature, Risk, Story
+    from headway.products.models import Capability, Competitor, Persona
+    from headway.releases.models import Release
+    from headway.roadmaps.models import Roadmap
+    from headway.strategy.models import Goal, Initiative, KeyResult
+
+    product = world.product
+    product.name = f"Rocket {MARK}"
+    product.save()
+    goal = Goal.objects.create(product=product, title=f"goal {MARK}")
+    feature = Feature.objects.create(product=product, title=f"feature {MARK}")
+    other = Feature.objects.create(product=product, title=f"feature two {MARK}")
+    idea = Idea.objects.create(product=product, title=f"idea {MARK}")
+    customer = Customer.objects.create(workspace=world.workspace, name=f"customer {MARK}")
+    story = Story.objects.create(feature=feature, title=f"story {MARK}")
+    release = Release.objects.create(product=product, name=f"release {MARK}")
+    roadmap = Roadmap.objects.create(product=product, name=f"roadmap {MARK}")
+    comment = Comment.objects.create(
+        workspace=world.workspace,
+        content_type_id=1,
+        object_id=feature.pk,
+        author=world.pm,
+        body=MARK,
+        body_html=MARK,
+    )
+    return {
+        "workspace_id": world.workspace.pk,
+        "product_id": product.pk,
+        "goal_id": goal.pk,
+        "key_result_id": KeyResult.objects.create(goal=goal, name=f"kr {MARK}").pk,
+        "initiative_id": Initiative.objects.create(product=product, title=f"i {MARK}").pk,
+        "persona_id": Persona.objects.create(product=product, name=f"persona {MARK}").pk,
+        "competitor_id": Competitor.objects.create(product=product, name=f"c {MARK}").pk,
+        "capability_id": Capability.objects.create(product=product, name=f"cap {MARK}").pk,
+        "feature_id": feature.pk,
+        "story_id": story.pk,
+        "risk_id": Risk.objects.create(feature=feature, title=f"risk {MARK}").pk,
+        "dependency_id": Dependency.objects.create(feature=other, depends_on=feature).pk,
+        "idea_id": idea.pk,
+        "feedback_id": Feedback.objects.create(product=product, text=f"fb {MARK}").pk,
+        "customer_id": customer.pk,
+        "release_id": release.pk,
+        "roadmap_id": roadmap.pk,
+        "comment_id": comment.pk,
+    }
+
+
+def snapshot(world: World) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the Acme workspace, with its version where it has one."""
+    state: dict[str, list[tuple[Any, ...]]] = {}
+    for model in apps.get_models():
+        if not hasattr(model, "WORKSPACE_PATH"):
+            continue
+        rows = model._default_manager.filter(**{workspace_path(model): world.workspace.pk})
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if not isinstance(f, models.DateTimeField)
+        ]
+        state[model._meta.label] = sorted(rows.values_list(*fields))
+    return state
+
+
+def fill(path: str, objects: dict[str, int]) -> str:
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in objects:
+            pytest.fail(
+                f"Path parameter {{{name}}} is not covered: add it to acme() in "
+                f"tests/test_isolation.py"
+            )
+        return str(objects[name])
+
+    return re.sub(r"\{([a-z_]+)\}", one, path)
+
+
+def call(client: Any, method: str, url: str, body: Any) -> Any:
+    if method == "GET":
+        return client.get(url)
+    if method == "DELETE":
+        return client.delete(url)
+    return getattr(client, method.lower())(url, body if body is not None else {})
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _ in ENDPOINTS]
+)
+def test_outsider_gets_nothing(
+    world: World, method: str, path: str, operation: dict[str, Any]
+) -> None:
+    objects = acme(world)
+    before = snapshot(world)
+    response = call(
+        world.api(world.outsider), method, fill(path, objects), body_for(operation, world)
+    )
+    if (method, path) not in OWN_SCOPE:
+        if "{" in path or (method != "GET" and body_for(operation, world)):
+            expected = {403, 404} if path.startswith("/workspaces/{") else {404}
+            assert response.status_code in expected, response.content
+        assert response.status_code < 500, response.content
+    assert MARK not in response.content.decode(errors="replace")
+    assert snapshot(world) == before
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation"),
+    [
+        e
+        for e in ENDPOINTS
+        if e[0] != "GET"
+        and (e[0], e[1]) not in VIEWER_MAY
+        and (e[0], e[1]) != ("POST", "/auth/token")
+    ],
+    ids=[
+        f"{m} {p}"
+        for m, p, _ in ENDPOINTS
+        if m != "GET" and (m, p) not in VIEWER_MAY and (m, p) != ("POST", "/auth/token")
+    ],
+)
+def test_viewer_cannot_write(
+    world: World, method: str, path: str, operation: dict[str, Any]
+) -> None:
+    objects = acme(world)
+    before = snapshot(world)
+    response = call(
+        world.api(world.viewer), method, fill(path, objects), body_for(operation, world)
+    )
+    assert response.status_code == 403, response.content
+    assert snapshot(world) == before
