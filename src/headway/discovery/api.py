@@ -10,7 +10,7 @@ from ninja import Query, Router, Status
 
 from headway.accounts.access import access_of
 from headway.accounts.models import Role
-from headway.api.errors import ProblemError
+from headway.api.errors import ProblemError, invalid
 from headway.api.etag import expected_version, with_etag
 from headway.api.pagination import Page, paginate
 from headway.core import changes
@@ -146,7 +146,7 @@ def product_of(request: HttpRequest, product_id: int, role: str = Role.VIEWER) -
 
 
 def one_idea(request: HttpRequest, idea_id: int, role: str = Role.VIEWER) -> Idea:
-    return access_of(request).get(idea_queryset(), role, pk=idea_id)
+    return access_of(request).get(idea_queryset().select_related("product"), role, pk=idea_id)
 
 
 def one_feedback(request: HttpRequest, feedback_id: int, role: str = Role.VIEWER) -> Feedback:
@@ -158,11 +158,7 @@ def one_feedback(request: HttpRequest, feedback_id: int, role: str = Role.VIEWER
 def idea_in_product(product_id: int, idea_id: int, field: str = "idea") -> Idea:
     idea = Idea.objects.filter(product_id=product_id, pk=idea_id).first()
     if idea is None:
-        raise ProblemError(
-            422,
-            f"{field}: no idea #{idea_id} in this product.",
-            [{"field": field, "message": f"There is no idea #{idea_id} in this product."}],
-        )
+        raise invalid(field, f"There is no idea #{idea_id} in this product.")
     return idea
 
 
@@ -280,14 +276,15 @@ def create_link(request: HttpRequest, feedback_id: int, payload: LinkIn) -> Stat
     """Link feedback to an idea or a feature as evidence (contributors and above); linking the
     same pair again changes its importance (200)."""
     feedback = one_feedback(request, feedback_id, Role.CONTRIBUTOR)
+    if (payload.idea is None) == (payload.feature is None):
+        raise invalid("idea", "Give exactly one of idea and feature.")
     idea = feature = None
     if payload.idea is not None:
         idea = idea_in_product(feedback.product_id, payload.idea)
     else:
         feature = Feature.objects.filter(product_id=feedback.product_id, pk=payload.feature).first()
         if feature is None:
-            message = f"There is no feature #{payload.feature} in this product."
-            raise ProblemError(422, message, [{"field": "feature", "message": message}])
+            raise invalid("feature", f"There is no feature #{payload.feature} in this product.")
     evidence, created = services.link(
         request.user, feedback, idea=idea, feature=feature, importance=payload.importance
     )
@@ -295,15 +292,18 @@ def create_link(request: HttpRequest, feedback_id: int, payload: LinkIn) -> Stat
     return Status(201 if created else 200, link_out(evidence))
 
 
-@router.delete(
-    "/feedback/{feedback_id}/links/{link_id}", response={204: None}, summary="Unlink feedback"
-)
-def delete_link(request: HttpRequest, feedback_id: int, link_id: int) -> Status[None]:
-    """Remove a link of feedback to an idea or feature (contributors and above)."""
+@router.delete("/feedback/{feedback_id}/links", response={204: None}, summary="Unlink feedback")
+def delete_link(
+    request: HttpRequest, feedback_id: int, idea: int | None = None, feature: int | None = None
+) -> Status[None]:
+    """Remove the link of feedback to `?idea=ID` or `?feature=ID` (contributors and above)."""
     feedback = one_feedback(request, feedback_id, Role.CONTRIBUTOR)
-    evidence = FeedbackLink.objects.filter(feedback=feedback, pk=link_id).first()
+    if (idea is None) == (feature is None):
+        raise invalid("idea", "Give exactly one of idea and feature.")
+    target = {"idea_id": idea} if idea is not None else {"feature_id": feature}
+    evidence = FeedbackLink.objects.filter(feedback=feedback, **target).first()
     if evidence is None:
-        raise ProblemError(404, f"Feedback #{feedback_id} has no link #{link_id}.")
+        raise ProblemError(404, "This feedback has no such link.")
     services.unlink(request.user, evidence)
     return Status(204, None)
 
@@ -428,8 +428,7 @@ def merge_idea(request: HttpRequest, idea_id: int, payload: MergeIn) -> dict[str
     idea = one_idea(request, idea_id, Role.PRODUCT_MANAGER)
     into = access_of(request).visible(Idea.objects.all()).filter(pk=payload.into).first()
     if into is None:
-        message = f"There is no idea #{payload.into}."
-        raise ProblemError(422, message, [{"field": "into", "message": message}])
+        raise invalid("into", f"There is no idea #{payload.into}.")
     result = services.merge(request.user, idea, into)
     return {
         "idea": idea_out(idea_queryset().get(pk=idea.pk)),
