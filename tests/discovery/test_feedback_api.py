@@ -32,9 +32,7 @@ def errors_of(response: Any) -> list[dict[str, str]]:
     return response.json()["errors"]
 
 
-def test_contributor_adds_feedback_with_a_new_customer(
-    world: World, contributor_api: Api
-) -> None:
+def test_contributor_adds_feedback_with_a_new_customer(world: World, contributor_api: Api) -> None:
     response = post(
         contributor_api,
         world,
@@ -91,9 +89,7 @@ def test_feedback_created_with_an_idea_is_linked_and_processed(
     idea = Idea.objects.create(product=world.product, title="SSO")
     body = post(contributor_api, world, idea=idea.pk, importance="critical").json()
     assert body["state"] == "processed"
-    assert [(link["idea"], link["importance"]) for link in body["links"]] == [
-        (idea.pk, "critical")
-    ]
+    assert [(link["idea"], link["importance"]) for link in body["links"]] == [(idea.pk, "critical")]
     assert body["links"][0]["idea_title"] == "SSO"
 
 
@@ -169,9 +165,10 @@ def test_idea_must_belong_to_the_product(world: World, pm_api: Api) -> None:
 
 def test_state_must_be_known(world: World, pm_api: Api) -> None:
     feedback = Feedback.objects.create(product=world.product, text="x")
-    assert errors_of(pm_api.patch(f"/feedback/{feedback.pk}", {"state": "done"}))[0][
-        "field"
-    ] == "state"
+    assert (
+        errors_of(pm_api.patch(f"/feedback/{feedback.pk}", {"state": "done"}))[0]["field"]
+        == "state"
+    )
 
 
 # --- links ----------------------------------------------------------------------------------------
@@ -209,9 +206,9 @@ def test_link_needs_exactly_one_target(world: World, pm_api: Api) -> None:
     feature = Feature.objects.create(product=world.product, title="SSO")
     url = f"/feedback/{feedback.pk}/links"
     assert errors_of(pm_api.post(url, {}))[0]["field"] == "idea"
-    assert errors_of(pm_api.post(url, {"idea": idea.pk, "feature": feature.pk}))[0][
-        "field"
-    ] == "idea"
+    assert (
+        errors_of(pm_api.post(url, {"idea": idea.pk, "feature": feature.pk}))[0]["field"] == "idea"
+    )
 
 
 def test_link_target_must_be_in_the_same_product(world: World, pm_api: Api) -> None:
@@ -257,9 +254,7 @@ def test_triage_order_puts_new_feedback_first(world: World, pm_api: Api) -> None
 
 
 @pytest.mark.parametrize("query", ["", "?q=slow", "?sort=triage"])
-def test_feedback_list_queries_do_not_grow_with_rows(
-    world: World, pm_api: Api, query: str
-) -> None:
+def test_feedback_list_queries_do_not_grow_with_rows(world: World, pm_api: Api, query: str) -> None:
     idea = Idea.objects.create(product=world.product, title="Speed")
     feature = Feature.objects.create(product=world.product, title="Speed")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
@@ -14,7 +13,7 @@ from headway.api.errors import ProblemError, invalid
 from headway.api.etag import expected_version, with_etag
 from headway.api.pagination import Page, paginate
 from headway.core import changes
-from headway.discovery import search, services, workflow
+from headway.discovery import services, workflow
 from headway.discovery.models import Customer, Feedback, FeedbackLink, Idea, Vote
 from headway.discovery.schemas import (
     FeedbackFilters,
@@ -62,9 +61,9 @@ def link_out(evidence: FeedbackLink) -> dict[str, Any]:
     return {
         "id": evidence.pk,
         "idea": evidence.idea_id,
-        "idea_title": evidence.idea.title if evidence.idea_id else None,
+        "idea_title": evidence.idea.title if evidence.idea else None,
         "feature": evidence.feature_id,
-        "feature_title": evidence.feature.title if evidence.feature_id else None,
+        "feature_title": evidence.feature.title if evidence.feature else None,
         "importance": evidence.importance,
         "created": evidence.created,
     }
@@ -130,15 +129,8 @@ def vote_out(vote: Vote) -> dict[str, Any]:
 # --- querysets ------------------------------------------------------------------------------------
 
 
-def feedback_queryset() -> QuerySet[Feedback]:
-    links = FeedbackLink.objects.select_related("idea", "feature").order_by("created", "id")
-    return Feedback.objects.select_related("customer", "author").prefetch_related(
-        Prefetch("links", queryset=links)
-    )
-
-
-def idea_queryset() -> QuerySet[Idea]:
-    return services.with_demand(Idea.objects.select_related("author"))
+feedback_queryset = services.feedback_queryset
+idea_queryset = services.idea_queryset
 
 
 def product_of(request: HttpRequest, product_id: int, role: str = Role.VIEWER) -> Product:
@@ -169,47 +161,18 @@ def conflict(error: services.Conflict) -> ProblemError:
 # --- feedback -------------------------------------------------------------------------------------
 
 
-def filtered_feedback(product: Product, filters: FeedbackFilters) -> QuerySet[Feedback]:
-    """The product's feedback narrowed by the filters, in the requested order (shared with
-    the pages)."""
-    queryset = feedback_queryset().filter(product=product)
-    if filters.state:
-        queryset = queryset.filter(state=filters.state)
-    if filters.source:
-        queryset = queryset.filter(source=filters.source)
-    if filters.customer:
-        queryset = queryset.filter(customer_id=filters.customer)
-    if filters.idea:
-        queryset = queryset.filter(links__idea_id=filters.idea)
-    queryset = search.matching(queryset, filters.q)
-    if filters.sort == "oldest":
-        return queryset.order_by("created", "id")
-    if filters.sort == "triage":
-        return queryset.annotate(
-            triage=Case(
-                When(state="new", then=Value(0)),
-                When(state="processed", then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        ).order_by("triage", "-created", "-id")
-    return queryset.order_by("-created", "-id")
-
-
 @router.get("/products/{product_id}/feedback", response=FeedbackList, summary="List feedback")
 def list_feedback(
     request: HttpRequest, product_id: int, page: Query[Page], filters: Query[FeedbackFilters]
 ) -> dict[str, Any]:
     """The product's feedback, newest first; `q` searches the text."""
     product = product_of(request, product_id)
-    result = paginate(filtered_feedback(product, filters), page)
+    result = paginate(services.feedback_of(product, **filters.dict()), page)
     result["items"] = [feedback_out(f) for f in result["items"]]
     return result
 
 
-@router.post(
-    "/products/{product_id}/feedback", response={201: FeedbackOut}, summary="Add feedback"
-)
+@router.post("/products/{product_id}/feedback", response={201: FeedbackOut}, summary="Add feedback")
 def create_feedback(
     request: HttpRequest, product_id: int, payload: FeedbackIn, response: HttpResponse
 ) -> Status[dict[str, Any]]:
@@ -281,7 +244,7 @@ def create_link(request: HttpRequest, feedback_id: int, payload: LinkIn) -> Stat
     idea = feature = None
     if payload.idea is not None:
         idea = idea_in_product(feedback.product_id, payload.idea)
-    else:
+    elif payload.feature is not None:
         feature = Feature.objects.filter(product_id=feedback.product_id, pk=payload.feature).first()
         if feature is None:
             raise invalid("feature", f"There is no feature #{payload.feature} in this product.")
@@ -311,19 +274,6 @@ def delete_link(
 # --- ideas ----------------------------------------------------------------------------------------
 
 
-def filtered_ideas(product: Product, filters: IdeaFilters) -> QuerySet[Idea]:
-    """The product's ideas narrowed by the filters, in the requested order."""
-    queryset = idea_queryset().filter(product=product)
-    if filters.status:
-        queryset = queryset.filter(status__in=filters.status)
-    if filters.public is not None:
-        queryset = queryset.filter(public=filters.public)
-    queryset = search.matching(queryset, filters.q)
-    if filters.sort == "recent":
-        return queryset.order_by("-created", "-id")
-    return queryset.order_by("-vote_count", "-created", "-id")
-
-
 @router.get("/products/{product_id}/ideas", response=IdeaList, summary="List ideas")
 def list_ideas(
     request: HttpRequest, product_id: int, page: Query[Page], filters: Query[IdeaFilters]
@@ -331,7 +281,7 @@ def list_ideas(
     """The product's ideas with their demand; `q` searches, `status` filters, `sort` orders by
     votes (default) or recent."""
     product = product_of(request, product_id)
-    result = paginate(filtered_ideas(product, filters), page)
+    result = paginate(services.ideas_of(product, **filters.dict()), page)
     result["items"] = [idea_out(i) for i in result["items"]]
     return result
 

@@ -12,12 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from headway.core import changes, clock
 from headway.core.changes import record_changed
-from headway.discovery import notify, workflow
+from headway.discovery import notify, search, workflow
 from headway.discovery.models import (
     Customer,
     Feedback,
@@ -127,6 +127,50 @@ def create_feedback(
             link(user, feedback, idea=idea, importance=importance)
             feedback.refresh_from_db()
     return feedback
+
+
+def feedback_queryset() -> models.QuerySet[Feedback]:
+    """Feedback with its customer, author and links: what every list and detail shows."""
+    links = FeedbackLink.objects.select_related("idea", "feature").order_by("created", "id")
+    return Feedback.objects.select_related("customer", "author").prefetch_related(
+        Prefetch("links", queryset=links)
+    )
+
+
+def feedback_of(
+    product: Product,
+    *,
+    q: str | None = None,
+    state: str | None = None,
+    source: str | None = None,
+    idea: int | None = None,
+    customer: int | None = None,
+    sort: str = "recent",
+) -> models.QuerySet[Feedback]:
+    """The product's feedback, searched (`q`), filtered, newest first; `sort="triage"` puts new
+    feedback first, then processed, then archived; `"oldest"` reverses time."""
+    queryset = feedback_queryset().filter(product=product)
+    if state:
+        queryset = queryset.filter(state=state)
+    if source:
+        queryset = queryset.filter(source=source)
+    if customer:
+        queryset = queryset.filter(customer_id=customer)
+    if idea:
+        queryset = queryset.filter(links__idea_id=idea)
+    queryset = search.matching(queryset, q)
+    if sort == "oldest":
+        return queryset.order_by("created", "id")
+    if sort == "triage":
+        return queryset.annotate(
+            triage=Case(
+                When(state=FeedbackState.NEW, then=Value(0)),
+                When(state=FeedbackState.PROCESSED, then=Value(1)),
+                default=Value(2),
+                output_field=models.IntegerField(),
+            )
+        ).order_by("triage", "-created", "-id")
+    return queryset.order_by("-created", "-id")
 
 
 def update_feedback(
@@ -246,15 +290,38 @@ def with_demand(queryset: models.QuerySet[Idea]) -> models.QuerySet[Idea]:
     grouped = customers.values("workspace_id")
     return queryset.annotate(
         feedback_count=Coalesce(Subquery(links), 0),
-        customer_count=Coalesce(
-            Subquery(grouped.annotate(n=Count("pk")).values("n")), Value(0)
-        ),
+        customer_count=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), Value(0)),
         revenue_weight=Coalesce(
             Subquery(grouped.annotate(s=Sum("revenue")).values("s")),
             Value(Decimal(0)),
             output_field=models.DecimalField(max_digits=16, decimal_places=2),
         ),
     )
+
+
+def idea_queryset() -> models.QuerySet[Idea]:
+    """Ideas with their author and demand figures: what every list and detail shows."""
+    return with_demand(Idea.objects.select_related("author"))
+
+
+def ideas_of(
+    product: Product,
+    *,
+    q: str | None = None,
+    status: list[str] | None = None,
+    public: bool | None = None,
+    sort: str = "votes",
+) -> models.QuerySet[Idea]:
+    """The product's ideas, searched (`q`), filtered and sorted by votes or recency."""
+    queryset = idea_queryset().filter(product=product)
+    if status:
+        queryset = queryset.filter(status__in=status)
+    if public is not None:
+        queryset = queryset.filter(public=public)
+    queryset = search.matching(queryset, q)
+    if sort == "recent":
+        return queryset.order_by("-created", "-id")
+    return queryset.order_by("-vote_count", "-created", "-id")
 
 
 # --- votes ----------------------------------------------------------------------------------------
@@ -361,8 +428,12 @@ def merge(user: Any, idea: Idea, into: Idea) -> MergeResult:
             raise ValidationError({"into": ["This idea is already merged into another."]})
         if target.status == workflow.DUPLICATE:
             raise ValidationError(
-                {"into": [f"That idea is itself merged into #{target.merged_into_id}; "
-                          "merge into that one."]}
+                {
+                    "into": [
+                        f"That idea is itself merged into #{target.merged_into_id}; "
+                        "merge into that one."
+                    ]
+                }
             )
         followers = list(Follower.objects.filter(idea=source).values_list("pk", flat=True))
         old_status = source.status
@@ -516,9 +587,38 @@ def follow(idea: Idea, *, email: str, name: str = "", base_url: str = "") -> boo
     return created
 
 
-def unfollow(token: str) -> Follower | None:
+def unfollow(product: Product, token: str) -> Follower | None:
     """Stop following (from the link in a status email); the follower it was, if any."""
-    follower = Follower.objects.select_related("idea").filter(token=token).first()
+    follower = (
+        Follower.objects.select_related("idea").filter(token=token, idea__product=product).first()
+    )
     if follower is not None:
         follower.delete()
     return follower
+
+
+# --- imports --------------------------------------------------------------------------------------
+
+
+def import_feedback(user: Any, product: Product, rows: list[Any]) -> int:
+    """Create feedback from checked CSV rows (`csvimport.FeedbackRow`), all or nothing."""
+    with transaction.atomic():
+        for row in rows:
+            customer = None
+            if row.customer_name or row.customer_email:
+                customer = CustomerData(
+                    name=row.customer_name,
+                    email=row.customer_email,
+                    company=row.customer_company,
+                    segment=row.customer_segment,
+                    revenue=row.customer_revenue,
+                )
+            create_feedback(
+                user,
+                product,
+                text=row.text,
+                source=row.source,
+                customer=customer,
+                created=row.received_at,
+            )
+    return len(rows)
