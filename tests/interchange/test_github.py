@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from headway.interchange import github
 from headway.interchange.errors import ImportFailed
 from headway.interchange.github import GitHubIssueReader, GitHubMilestone, iter_github_issues
+from tests.shared_data import shared_data
 
 FIXTURES = Path(__file__).parent / "fixtures"
-NPM = Path(__file__).parents[3] / "shared" / "data" / "npm-github-closed-issues.jsonl"
 
 
 def issue_object(number: int, **extra: object) -> dict[str, object]:
@@ -177,9 +177,7 @@ def test_a_non_object_element_is_reported() -> None:
 
 @pytest.fixture(scope="module")
 def npm() -> list[github.GitHubIssue]:
-    if not NPM.exists():
-        pytest.skip("the shared npm export is not available")
-    return list(iter_github_issues(NPM))
+    return list(iter_github_issues(shared_data("npm-github-closed-issues.jsonl")))
 
 
 def test_npm_export_has_428_closed_issues(npm: list[github.GitHubIssue]) -> None:
@@ -204,7 +202,12 @@ def test_npm_export_milestones_and_labels(npm: list[github.GitHubIssue]) -> None
 
 
 def test_npm_export_as_an_array_gives_the_same_issues(npm: list[github.GitHubIssue]) -> None:
-    objects = [json.loads(line) for line in NPM.read_text(encoding="utf-8").splitlines()]
+    objects = [
+        json.loads(line)
+        for line in shared_data("npm-github-closed-issues.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ]
     data = json.dumps(objects, indent=2).encode()
     from_array = list(iter_github_issues(io.BytesIO(data)))
     assert [(i.number, i.title, i.closed_at) for i in from_array] == [

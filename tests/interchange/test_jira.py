@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from headway.interchange.errors import ImportFailed
 from headway.interchange.jira import JiraIssue, iter_jira_csv, plan_jira
+from tests.shared_data import shared_data
 
 FIXTURES = Path(__file__).parent / "fixtures"
-HADOOP = Path(__file__).parents[3] / "shared" / "data" / "hadoop-jira-bugs.csv"
 
 HEADER = "Summary,Issue key,Issue Type,Created,Resolved,Labels,Labels,Sprint,Description"
 
@@ -307,9 +307,7 @@ def test_every_story_points_at_an_issue_that_is_a_feature(
 
 @pytest.fixture(scope="module")
 def hadoop() -> list[JiraIssue]:
-    if not HADOOP.exists():
-        pytest.skip("the shared Hadoop export is not available")
-    return list(iter_jira_csv(HADOOP))
+    return list(iter_jira_csv(shared_data("hadoop-jira-bugs.csv")))
 
 
 def test_hadoop_export_has_2503_issues_and_1733_resolved(hadoop: list[JiraIssue]) -> None:

@@ -55,3 +55,16 @@ def test_demo_holds_every_core_record(db: None) -> None:
     assert product.features.count() >= 10
     assert product.releases.count() >= 2
     assert {r.kind for r in product.roadmaps.all()} == {"timeline", "now_next_later", "technology"}
+
+
+def test_generate_is_deterministic_and_complete(db: None) -> None:
+    from headway.web.synthetic import generate
+
+    first = generate(30, 200, product_name="One", seed=5)
+    second = generate(30, 200, product_name="Two", seed=5)
+    assert first.counts == second.counts
+    assert first.counts["features"] == 30
+    assert first.counts["feedback"] == 200
+    titles = lambda p: list(p.features.order_by("rank").values_list("title", flat=True))  # noqa: E731
+    assert titles(first.product) == titles(second.product)
+    assert first.product.feedback.count() == 200

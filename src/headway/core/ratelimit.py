@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 
@@ -20,7 +21,9 @@ class Window:
 
 def _key(scope: str, ident: str, window: int) -> tuple[str, int]:
     start = int(time.time()) // window * window
-    return f"rl:{scope}:{ident}:{start}", start + window
+    # Hashed: identities are user input (usernames) and may hold anything.
+    digest = hashlib.blake2b(ident.encode(), digest_size=16).hexdigest()
+    return f"rl:{scope}:{digest}:{start}", start + window
 
 
 def hit(scope: str, ident: str, limit: int, window: int) -> Window:

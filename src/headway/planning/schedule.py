@@ -1,0 +1,646 @@
+"""Dependencies between work items, the critical path, and capacity-aware scheduling.
+
+Pure functions over plain data. A dependency is a pair ``(item, depends_on)``: the item cannot
+start before ``depends_on`` ends; drawn as an arrow ``item → depends_on``, so a cycle reads
+"A → B → C → A" (A depends on B, which depends on C, which depends on A).
+
+- :func:`find_cycle` and :func:`check_acyclic` keep the dependency graph a DAG.
+- :func:`critical_path` gives the earliest and latest start and finish of every item from its
+  duration (any unit: days, weeks), its slack, and the chain of items with none.
+- :func:`schedule` proposes start and finish dates from each item's effort, its team's weekly
+  capacity, its dependencies and the priority order: an item never starts before all it depends
+  on has finished, and no team is booked past its capacity in any week.
+- :func:`moves_with` shows what moving one item does to what depends on it.
+
+Item and team ids are any hashable values (database keys, strings). Everything is deterministic:
+ties are broken by the order of the input, never by hashing.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Final
+
+# Item ids (I) and team ids (T) are whatever the caller uses: database keys, strings.
+type Edge[I: Hashable] = tuple[I, I]
+
+# Durations, efforts and capacities are floats; sums of them drift in the last bits, so "no slack"
+# and "week full" are decided with a tolerance rather than by exact equality.
+_TOLERANCE: Final = 1e-9
+
+
+class ScheduleInputError(ValueError):
+    """Bad input to the planning functions: ``field`` names it, ``message`` says what to fix."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def format_cycle[I: Hashable](cycle: Sequence[I], titles: Mapping[I, str] | None = None) -> str:
+    """Write a cycle as "A → B → C → A", using ``titles`` where it has one for an id."""
+    names = titles or {}
+    return " → ".join(names.get(item, str(item)) for item in cycle)
+
+
+class CycleError(ScheduleInputError):
+    """Dependencies that would form a cycle.
+
+    ``cycle`` lists the ids along it, the first repeated at the end (``[A, B, C, A]``: A depends
+    on B, B on C, C on A); the message names them with their titles.
+    """
+
+    def __init__[I: Hashable](
+        self, cycle: Sequence[I], titles: Mapping[I, str] | None = None
+    ) -> None:
+        self.cycle: list[Hashable] = list(cycle)
+        path = format_cycle(cycle, titles)
+        if len(self.cycle) == 2:
+            message = f"An item cannot depend on itself ({path}); remove that dependency."
+        else:
+            message = (
+                f"These dependencies would form a cycle: {path}. "
+                "Remove one of them so that the work has an order."
+            )
+        super().__init__("depends_on", message)
+
+
+def _adjacency[I: Hashable](edges: Iterable[Edge[I]]) -> dict[I, list[I]]:
+    """Map each item to what it depends on, without duplicates, in input order."""
+    depends_on: dict[I, dict[I, None]] = {}
+    for item, dependency in edges:
+        depends_on.setdefault(item, {})[dependency] = None
+        depends_on.setdefault(dependency, {})
+    return {item: list(targets) for item, targets in depends_on.items()}
+
+
+def _path_between[I: Hashable](
+    depends_on: Mapping[I, list[I]], source: I, target: I
+) -> list[I] | None:
+    """A shortest chain of dependencies from ``source`` to ``target`` (breadth first)."""
+    parents: dict[I, I | None] = {source: None}
+    queue = deque([source])
+    while queue:
+        current = queue.popleft()
+        if current == target:
+            path = [current]
+            while (parent := parents[path[-1]]) is not None:
+                path.append(parent)
+            path.reverse()
+            return path
+        for following in depends_on.get(current, ()):
+            if following not in parents:
+                parents[following] = current
+                queue.append(following)
+    return None
+
+
+def find_cycle[I: Hashable](
+    edges: Iterable[Edge[I]], new_edge: Edge[I] | None = None
+) -> list[I] | None:
+    """A cycle among ``edges`` as ``[A, B, …, A]``, or ``None`` if they form a DAG.
+
+    With ``new_edge`` (item, depends_on), only cycles through that edge are looked for, and the
+    cycle starts with it; the existing edges are taken to be acyclic already, as they are when
+    every dependency was added through this check. That search visits only what the new
+    dependency reaches, so it stays fast on large graphs.
+    """
+    depends_on = _adjacency(edges)
+    if new_edge is not None:
+        item, dependency = new_edge
+        if item == dependency:
+            return [item, item]
+        path = _path_between(depends_on, dependency, item)
+        return None if path is None else [item, *path]
+    # Iterative depth-first search; an edge back to a node still on the stack closes a cycle.
+    unvisited, on_stack, done = 0, 1, 2
+    state = dict.fromkeys(depends_on, unvisited)
+    for root in depends_on:
+        if state[root] != unvisited:
+            continue
+        stack: list[tuple[I, int]] = [(root, 0)]
+        state[root] = on_stack
+        while stack:
+            node, next_child = stack[-1]
+            children = depends_on[node]
+            if next_child == len(children):
+                state[node] = done
+                stack.pop()
+                continue
+            stack[-1] = (node, next_child + 1)
+            child = children[next_child]
+            if state[child] == on_stack:
+                trail = [entry[0] for entry in stack]
+                return [*trail[trail.index(child) :], child]
+            if state[child] == unvisited:
+                state[child] = on_stack
+                stack.append((child, 0))
+    return None
+
+
+def check_acyclic[I: Hashable](
+    edges: Iterable[Edge[I]],
+    new_edge: Edge[I] | None = None,
+    titles: Mapping[I, str] | None = None,
+) -> None:
+    """Raise :class:`CycleError` naming the cycle if ``edges`` (plus ``new_edge``) have one."""
+    cycle = find_cycle(edges, new_edge)
+    if cycle is not None:
+        raise CycleError(cycle, titles)
+
+
+def _dependants(depends_on: Sequence[Sequence[int]]) -> list[list[int]]:
+    """For each index, the indices that depend on it."""
+    dependants: list[list[int]] = [[] for _ in depends_on]
+    for index, dependencies in enumerate(depends_on):
+        for dependency in dependencies:
+            dependants[dependency].append(index)
+    return dependants
+
+
+def _is_amount(value: object, *, positive: bool = False) -> bool:
+    """Whether ``value`` is a finite number (not a bool) at least 0, or above 0 if ``positive``."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return False
+    return value > 0 if positive else value >= 0
+
+
+def _topological_order(count: int, depends_on: Sequence[Sequence[int]]) -> list[int] | None:
+    """Indices in an order where every item follows what it depends on, or ``None`` on a cycle.
+
+    Among items that are ready at the same time the lower index goes first.
+    """
+    waiting = [len(dependencies) for dependencies in depends_on]
+    dependants = _dependants(depends_on)
+    ready = deque(index for index in range(count) if waiting[index] == 0)
+    order: list[int] = []
+    while ready:
+        index = ready.popleft()
+        order.append(index)
+        for dependant in dependants[index]:
+            waiting[dependant] -= 1
+            if waiting[dependant] == 0:
+                ready.append(dependant)
+    return order if len(order) == count else None
+
+
+def _indexed_edges[I: Hashable](
+    ids: Sequence[I], edges: Iterable[Edge[I]], field: str
+) -> list[list[int]]:
+    """Dependencies as index lists, refusing ids that are not among ``ids``."""
+    position = {item: index for index, item in enumerate(ids)}
+    depends_on: list[dict[int, None]] = [{} for _ in ids]
+    for item, dependency in edges:
+        for end in (item, dependency):
+            if end not in position:
+                raise ScheduleInputError(
+                    field,
+                    f"The dependency {item} → {dependency} names {end}, which is not among the "
+                    "items given; add it or drop the dependency.",
+                )
+        if item == dependency:
+            raise CycleError([item, item])
+        depends_on[position[item]][position[dependency]] = None
+    return [list(dependencies) for dependencies in depends_on]
+
+
+def _require_order[I: Hashable](ids: Sequence[I], depends_on: Sequence[Sequence[int]]) -> list[int]:
+    order = _topological_order(len(ids), depends_on)
+    if order is None:
+        cycle = find_cycle(
+            (ids[index], ids[dependency])
+            for index, dependencies in enumerate(depends_on)
+            for dependency in dependencies
+        )
+        raise CycleError(cycle or [])
+    return order
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """When an item can happen, in the unit of the durations, counted from 0."""
+
+    earliest_start: float
+    earliest_finish: float
+    latest_start: float
+    latest_finish: float
+    slack: float
+
+    @property
+    def critical(self) -> bool:
+        """Whether any delay of this item delays the whole plan."""
+        return self.slack <= _TOLERANCE
+
+
+@dataclass(frozen=True, slots=True)
+class CriticalPath[I: Hashable]:
+    """The result of :func:`critical_path`."""
+
+    length: float
+    path: tuple[I, ...]
+    timings: Mapping[I, Timing]
+
+
+def critical_path[I: Hashable](
+    durations: Mapping[I, float], edges: Iterable[Edge[I]]
+) -> CriticalPath[I]:
+    """Earliest and latest start and finish of every item, its slack, and the critical path.
+
+    ``durations`` maps each item to its duration (≥ 0, any unit); ``edges`` are (item,
+    depends_on) pairs among those items. ``path`` is one longest chain, first item first; where
+    several chains tie, the one through items listed earlier in ``durations`` is chosen.
+    """
+    ids = list(durations)
+    for item, duration in durations.items():
+        if not _is_amount(duration):
+            raise ScheduleInputError(
+                "duration", f"The duration of {item} must be a number ≥ 0; got {duration!r}."
+            )
+    length_of = [float(durations[item]) for item in ids]
+    depends_on = _indexed_edges(ids, edges, "depends_on")
+    order = _require_order(ids, depends_on)
+    dependants = _dependants(depends_on)
+
+    earliest_start = [0.0] * len(ids)
+    earliest_finish = [0.0] * len(ids)
+    for index in order:
+        start = max((earliest_finish[d] for d in depends_on[index]), default=0.0)
+        earliest_start[index] = start
+        earliest_finish[index] = start + length_of[index]
+    total = max(earliest_finish, default=0.0)
+    latest_finish = [total] * len(ids)
+    latest_start = [0.0] * len(ids)
+    for index in reversed(order):
+        finish = min((latest_start[d] for d in dependants[index]), default=total)
+        latest_finish[index] = finish
+        latest_start[index] = finish - length_of[index]
+    timings = {
+        item: Timing(
+            earliest_start[i],
+            earliest_finish[i],
+            latest_start[i],
+            latest_finish[i],
+            slack=max(0.0, latest_start[i] - earliest_start[i]),
+        )
+        for i, item in enumerate(ids)
+    }
+    path: list[int] = []
+    candidates = [i for i in range(len(ids)) if abs(earliest_finish[i] - total) <= _TOLERANCE]
+    while candidates:
+        current = candidates[0]
+        path.append(current)
+        candidates = sorted(
+            d
+            for d in depends_on[current]
+            if abs(earliest_finish[d] - earliest_start[current]) <= _TOLERANCE
+        )
+    return CriticalPath(
+        length=total, path=tuple(ids[index] for index in reversed(path)), timings=timings
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Team[T: Hashable]:
+    """A team and how many points of work it completes in a week."""
+
+    id: T
+    capacity: float
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem[I: Hashable, T: Hashable]:
+    """An item to schedule: its effort in points, its team, what it depends on, and optionally
+    a date it is pinned to (it starts no earlier than the plan week that contains that date)."""
+
+    id: I
+    team: T
+    effort: float
+    depends_on: tuple[I, ...] = ()
+    pinned_start: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledItem[I: Hashable, T: Hashable]:
+    """Where the scheduler put an item.
+
+    Weeks count from the plan's origin; ``end_week`` is exclusive, so the item works in weeks
+    ``start_week`` to ``end_week - 1``. ``start`` is the first day and ``finish`` the day after
+    the last working week, the first day anything depending on it may start; an item of no
+    effort is a milestone with ``start == finish``. ``load`` lists (week, points) booked.
+    ``earliest_week`` is the first week its dependencies and pin allowed, ``waits_for`` the
+    dependency that set it (``None`` if none did); starting later than ``earliest_week`` means the
+    team was fully booked.
+    """
+
+    id: I
+    team: T
+    start_week: int
+    end_week: int
+    start: date
+    finish: date
+    load: tuple[tuple[int, float], ...]
+    earliest_week: int
+    waits_for: I | None
+
+    @property
+    def weeks_waiting_for_capacity(self) -> int:
+        """Weeks between when the item could start and when its team had room for it."""
+        return self.start_week - self.earliest_week
+
+
+@dataclass(frozen=True, slots=True)
+class Plan[I: Hashable, T: Hashable]:
+    """A proposed schedule: every item once, in the order given, and each team's weekly load."""
+
+    origin: date
+    items: Mapping[I, ScheduledItem[I, T]]
+    team_load: Mapping[T, tuple[float, ...]]
+    edges: tuple[Edge[I], ...]
+
+    @property
+    def weeks(self) -> int:
+        """The number of weeks until the last item finishes."""
+        return max((item.end_week for item in self.items.values()), default=0)
+
+    def spans(self) -> dict[I, tuple[date, date]]:
+        """Each item's (start, finish) dates, the input of :func:`moves_with`."""
+        return {item.id: (item.start, item.finish) for item in self.items.values()}
+
+    def moves_with(self, item_id: I, new_start: date) -> MoveResult[I]:
+        """What moves if ``item_id`` is moved to start on ``new_start`` (see :func:`moves_with`)."""
+        return moves_with(self.spans(), self.edges, item_id, new_start)
+
+
+class _TeamWeeks:
+    """One team's free capacity per week, with a union-find "next week with room" index so that
+    skipping fully booked weeks costs almost nothing however many there are."""
+
+    __slots__ = ("capacity", "free", "next_open")
+
+    def __init__(self, capacity: float) -> None:
+        self.capacity = capacity
+        self.free: list[float] = []
+        self.next_open: list[int] = []
+
+    def _grow(self, week: int) -> None:
+        while len(self.free) <= week:
+            self.next_open.append(len(self.free))
+            self.free.append(self.capacity)
+
+    def open_week(self, week: int) -> int:
+        """The first week at or after ``week`` with room left."""
+        self._grow(week)
+        root = week
+        while self.next_open[root] != root:
+            root = self.next_open[root]
+            self._grow(root)
+        while self.next_open[week] != root:
+            self.next_open[week], week = root, self.next_open[week]
+        return root
+
+    def book(self, week: int, points: float) -> float:
+        """Book up to ``points`` in ``week`` (which has room); return what was booked."""
+        booked = min(self.free[week], points)
+        self.free[week] -= booked
+        if self.free[week] <= self.capacity * _TOLERANCE:
+            self.free[week] = 0.0
+            self._grow(week + 1)
+            self.next_open[week] = week + 1
+        return booked
+
+
+def _validate_teams[T: Hashable](teams: Iterable[Team[T]]) -> dict[T, _TeamWeeks]:
+    weeks: dict[T, _TeamWeeks] = {}
+    for index, team in enumerate(teams):
+        if team.id in weeks:
+            raise ScheduleInputError(
+                f"teams[{index}].id", f"Team {team.id} appears twice; list each team once."
+            )
+        if not _is_amount(team.capacity, positive=True):
+            raise ScheduleInputError(
+                f"teams[{index}].capacity",
+                f"Team {team.id} needs a capacity above 0 points per week; got {team.capacity!r}.",
+            )
+        weeks[team.id] = _TeamWeeks(float(team.capacity))
+    return weeks
+
+
+def _validate_items[I: Hashable, T: Hashable](
+    items: Sequence[WorkItem[I, T]], teams: Mapping[T, _TeamWeeks]
+) -> None:
+    seen: set[I] = set()
+    for index, item in enumerate(items):
+        if item.id in seen:
+            raise ScheduleInputError(
+                f"items[{index}].id", f"Item {item.id} appears twice; list each item once."
+            )
+        seen.add(item.id)
+        if item.team not in teams:
+            raise ScheduleInputError(
+                f"items[{index}].team",
+                f"Item {item.id} belongs to team {item.team}, which has no capacity given; "
+                "add the team or move the item to another team.",
+            )
+        if not _is_amount(item.effort):
+            raise ScheduleInputError(
+                f"items[{index}].effort",
+                f"The effort of item {item.id} must be zero or more points; got {item.effort!r}.",
+            )
+        if item.pinned_start is not None and not isinstance(item.pinned_start, date):
+            raise ScheduleInputError(
+                f"items[{index}].pinned_start",
+                f"The pinned start of item {item.id} must be a date; got {item.pinned_start!r}.",
+            )
+
+
+def schedule[I: Hashable, T: Hashable](
+    items: Sequence[WorkItem[I, T]], teams: Iterable[Team[T]], origin: date
+) -> Plan[I, T]:
+    """Propose start and finish dates for ``items``, listed in priority order (first = most
+    important), given each team's weekly capacity, starting on ``origin``.
+
+    Each item starts in the first week in which all it depends on has finished, its pinned date
+    (if any) has come, and its team has room; it then takes as much of its team's remaining
+    capacity each week as it needs until its effort is booked. Items are placed one at a time in
+    priority order, except that an item goes no later than the most important item waiting on it,
+    so a prerequisite of urgent work is not queued behind unimportant work. No team is booked past
+    its capacity in any week, and the result depends only on the input (ties follow input order).
+
+    Raises :class:`ScheduleInputError` for bad input and :class:`CycleError` for a cycle.
+    """
+    team_weeks = _validate_teams(teams)
+    _validate_items(items, team_weeks)
+    ids = [item.id for item in items]
+    edges = [(item.id, dependency) for item in items for dependency in item.depends_on]
+    depends_on = _indexed_edges(ids, edges, "depends_on")
+    order = _require_order(ids, depends_on)
+    count = len(items)
+    dependants = _dependants(depends_on)
+    # An item inherits the priority of the most important item that (transitively) waits on it.
+    urgency = list(range(count))
+    for index in reversed(order):
+        for dependant in dependants[index]:
+            urgency[index] = min(urgency[index], urgency[dependant])
+
+    waiting = [len(dependencies) for dependencies in depends_on]
+    ready = [(urgency[index], index) for index in range(count) if waiting[index] == 0]
+    heapq.heapify(ready)
+    placed: list[ScheduledItem[I, T] | None] = [None] * count
+    while ready:
+        _, index = heapq.heappop(ready)
+        placed[index] = _place(items[index], depends_on[index], placed, team_weeks, origin)
+        for dependant in dependants[index]:
+            waiting[dependant] -= 1
+            if waiting[dependant] == 0:
+                heapq.heappush(ready, (urgency[dependant], dependant))
+
+    scheduled = {item.id: entry for item, entry in zip(items, placed, strict=True) if entry}
+    return Plan(
+        origin=origin,
+        items=scheduled,
+        team_load={
+            team: tuple(weeks.capacity - free for free in weeks.free)
+            for team, weeks in team_weeks.items()
+        },
+        edges=tuple(edges),
+    )
+
+
+def _place[I: Hashable, T: Hashable](
+    item: WorkItem[I, T],
+    dependencies: Sequence[int],
+    placed: Sequence[ScheduledItem[I, T] | None],
+    team_weeks: Mapping[T, _TeamWeeks],
+    origin: date,
+) -> ScheduledItem[I, T]:
+    earliest = 0
+    waits_for: I | None = None
+    if item.pinned_start is not None:
+        earliest = max(0, (item.pinned_start - origin).days // 7)
+    for dependency_index in dependencies:
+        dependency = placed[dependency_index]
+        # The topological order guarantees every dependency is placed before its dependants.
+        assert dependency is not None
+        if dependency.end_week > earliest:
+            earliest, waits_for = dependency.end_week, dependency.id
+    weeks = team_weeks[item.team]
+    load: list[tuple[int, float]] = []
+    if item.effort <= 0:
+        start = end = earliest
+    else:
+        remaining = float(item.effort)
+        week = start = weeks.open_week(earliest)
+        while True:
+            week = weeks.open_week(week)
+            booked = weeks.book(week, remaining)
+            load.append((week, booked))
+            remaining -= booked
+            if remaining <= item.effort * _TOLERANCE:
+                break
+            week += 1
+        end = week + 1
+    return ScheduledItem(
+        id=item.id,
+        team=item.team,
+        start_week=start,
+        end_week=end,
+        start=origin + timedelta(weeks=start),
+        finish=origin + timedelta(weeks=end),
+        load=tuple(load),
+        earliest_week=earliest,
+        waits_for=waits_for,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Move[I: Hashable]:
+    """One item's dates before and after a move."""
+
+    id: I
+    start: date
+    finish: date
+    new_start: date
+    new_finish: date
+
+    @property
+    def days(self) -> int:
+        """How far the item moved, in days (negative: earlier)."""
+        return (self.new_start - self.start).days
+
+
+@dataclass(frozen=True, slots=True)
+class MoveResult[I: Hashable]:
+    """What a move does: every item that moves (the moved item first, then its dependants in
+    dependency order) and the moved item's dependencies that would now finish after it starts."""
+
+    moves: tuple[Move[I], ...]
+    conflicts: tuple[I, ...]
+
+
+def moves_with[I: Hashable](
+    spans: Mapping[I, tuple[date, date]],
+    edges: Iterable[Edge[I]],
+    item_id: I,
+    new_start: date,
+) -> MoveResult[I]:
+    """Move ``item_id`` to start on ``new_start``, keeping its length, and push back every item
+    that depends on it, directly or not, just far enough to start no earlier than what it depends
+    on finishes.
+
+    ``spans`` maps items to (start, finish) dates, finish being the first day a dependant may
+    start (as in :meth:`Plan.spans`; for inclusive end dates pass the day after). Dependants only
+    ever move later: moving an item earlier frees them but does not pull them forward, since other
+    constraints may hold them. Capacity is not re-checked here; :func:`schedule` with the item
+    pinned gives the capacity-aware plan.
+    """
+    if item_id not in spans:
+        raise ScheduleInputError("item", f"Item {item_id} is not among the items given.")
+    for item, (start, finish) in spans.items():
+        if finish < start:
+            raise ScheduleInputError(
+                "spans", f"Item {item} finishes ({finish}) before it starts ({start})."
+            )
+    ids = list(spans)
+    index_of = {item: index for index, item in enumerate(ids)}
+    depends_on = _indexed_edges(ids, edges, "depends_on")
+    dependants = _dependants(depends_on)
+
+    moved_index = index_of[item_id]
+    reachable = {moved_index}
+    frontier = [moved_index]
+    while frontier:
+        for dependant in dependants[frontier.pop()]:
+            if dependant not in reachable:
+                reachable.add(dependant)
+                frontier.append(dependant)
+    local_dependencies = [
+        [d for d in depends_on[i] if d in reachable] if i in reachable else []
+        for i in range(len(ids))
+    ]
+    order = _require_order(ids, local_dependencies)
+
+    start, finish = spans[item_id]
+    shift = new_start - start
+    new_spans: dict[int, tuple[date, date]] = {moved_index: (new_start, finish + shift)}
+    moves: list[Move[I]] = []
+    if shift:
+        moves.append(Move(item_id, start, finish, new_start, finish + shift))
+    for index in order:
+        if index == moved_index or index not in reachable:
+            continue
+        required = max(
+            (new_spans[d][1] for d in local_dependencies[index] if d in new_spans), default=None
+        )
+        old_start, old_finish = spans[ids[index]]
+        if required is not None and required > old_start:
+            push = required - old_start
+            new_spans[index] = (old_start + push, old_finish + push)
+            moves.append(Move(ids[index], old_start, old_finish, *new_spans[index]))
+    conflicts = tuple(ids[d] for d in depends_on[moved_index] if spans[ids[d]][1] > new_start)
+    return MoveResult(moves=tuple(moves), conflicts=conflicts)
