@@ -13,7 +13,7 @@ from headway.api.errors import ProblemError, invalid
 from headway.api.etag import expected_version, with_etag
 from headway.api.pagination import Page, paginate
 from headway.core import changes
-from headway.discovery import services, workflow
+from headway.discovery import services, suggestions, workflow
 from headway.discovery.models import Customer, Feedback, FeedbackLink, Idea, Vote
 from headway.discovery.schemas import (
     FeedbackFilters,
@@ -31,6 +31,7 @@ from headway.discovery.schemas import (
     MergeIn,
     MergeOut,
     PromoteOut,
+    SimilarOut,
     VoteIn,
     VoteList,
     VoteResult,
@@ -282,7 +283,7 @@ def list_ideas(
     votes (default) or recent."""
     product = product_of(request, product_id)
     result = paginate(services.ideas_of(product, **filters.dict()), page)
-    result["items"] = [idea_out(i) for i in result["items"]]
+    result["items"] = [idea_out(i) for i in services.add_demand(result["items"])]
     return result
 
 
@@ -326,6 +327,18 @@ def delete_idea(request: HttpRequest, idea_id: int) -> Status[None]:
     idea = one_idea(request, idea_id, Role.PRODUCT_MANAGER)
     services.delete_idea(request.user, idea, expected_version(request, idea))
     return Status(204, None)
+
+
+@router.get("/ideas/{idea_id}/similar", response=list[SimilarOut], summary="Similar ideas")
+def similar_ideas(
+    request: HttpRequest, idea_id: int, limit: int = Query(5, ge=1, le=50)
+) -> list[dict[str, Any]]:
+    """Ideas of the same product most like this one, best first (duplicates to merge)."""
+    idea = one_idea(request, idea_id)
+    return [
+        {"id": s.idea.pk, "title": s.idea.title, "score": round(s.score, 4)}
+        for s in suggestions.for_idea(idea, limit=limit)
+    ]
 
 
 @router.get("/ideas/{idea_id}/votes", response=VoteList, summary="List votes")

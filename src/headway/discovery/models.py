@@ -86,8 +86,11 @@ class Idea(Versioned):
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [
-            models.Index(fields=["product", "-created"], name="idea_recent"),
-            models.Index(fields=["product", "-vote_count"], name="idea_votes"),
+            # The two list orders, whole, so a page is read off the index without sorting.
+            models.Index(fields=["product", "-created", "-id"], name="idea_recent_order"),
+            models.Index(
+                fields=["product", "-vote_count", "-created", "-id"], name="idea_votes_order"
+            ),
             models.Index(fields=["product", "status"], name="idea_status"),
         ]
 

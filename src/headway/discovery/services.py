@@ -300,7 +300,7 @@ def with_demand(queryset: models.QuerySet[Idea]) -> models.QuerySet[Idea]:
 
 
 def idea_queryset() -> models.QuerySet[Idea]:
-    """Ideas with their author and demand figures: what every list and detail shows."""
+    """One idea with its author and demand figures (for details; lists use `add_demand`)."""
     return with_demand(Idea.objects.select_related("author"))
 
 
@@ -312,8 +312,12 @@ def ideas_of(
     public: bool | None = None,
     sort: str = "votes",
 ) -> models.QuerySet[Idea]:
-    """The product's ideas, searched (`q`), filtered and sorted by votes or recency."""
-    queryset = idea_queryset().filter(product=product)
+    """The product's ideas, searched (`q`), filtered and sorted by votes or recency.
+
+    Demand figures are not annotated here: call `add_demand` on the page, so the subqueries
+    run for the rows shown rather than for every idea before sorting.
+    """
+    queryset = Idea.objects.select_related("author").filter(product=product)
     if status:
         queryset = queryset.filter(status__in=status)
     if public is not None:
@@ -322,6 +326,24 @@ def ideas_of(
     if sort == "recent":
         return queryset.order_by("-created", "-id")
     return queryset.order_by("-vote_count", "-created", "-id")
+
+
+DEMAND = ("feedback_count", "customer_count", "revenue_weight")
+
+
+def add_demand(ideas: list[Idea]) -> list[Idea]:
+    """Set the demand figures (see `with_demand`) on a page of ideas, in one query."""
+    if ideas:
+        figures = {
+            row["pk"]: row
+            for row in with_demand(Idea.objects.filter(pk__in=[i.pk for i in ideas])).values(
+                "pk", *DEMAND
+            )
+        }
+        for idea in ideas:
+            for name in DEMAND:
+                setattr(idea, name, figures[idea.pk][name])
+    return ideas
 
 
 # --- votes ----------------------------------------------------------------------------------------

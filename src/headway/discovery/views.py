@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -113,9 +113,14 @@ def say(errors: Any) -> str:
     return " ".join(str(error) for error in errors)
 
 
-def with_my_vote(queryset: QuerySet[Idea], request: HttpRequest) -> QuerySet[Idea]:
-    mine = Vote.objects.filter(idea=OuterRef("pk"), user_id=me(request))
-    return queryset.annotate(voted=Exists(mine))
+def with_my_votes(ideas: list[Idea], request: HttpRequest) -> list[Idea]:
+    """Mark the ideas of a page the signed-in user voted for (`idea.voted`), in one query."""
+    mine = set(
+        Vote.objects.filter(idea__in=ideas, user_id=me(request)).values_list("idea_id", flat=True)
+    )
+    for idea in ideas:
+        idea.voted = idea.pk in mine  # type: ignore[attr-defined]
+    return ideas
 
 
 # --- ideas ----------------------------------------------------------------------------------------
@@ -136,11 +141,12 @@ def ideas(request: HttpRequest, product_id: int) -> HttpResponse:
     statuses = [s for s in request.GET.getlist("status") if s in IdeaStatus.values]
     sort = "recent" if request.GET.get("sort") == "recent" else "votes"
     q = request.GET.get("q", "")[:200]
-    queryset = services.ideas_of(product, q=q, status=statuses or None, sort=sort)
+    page = paged(request, services.ideas_of(product, q=q, status=statuses or None, sort=sort))
+    with_my_votes(services.add_demand(page.items), request)
     context = {
         "product": product,
         "section": "ideas",
-        "page": paged(request, with_my_vote(queryset, request)),
+        "page": page,
         "q": q,
         "statuses": statuses,
         "sort": sort,
@@ -412,14 +418,18 @@ def feedback_inbox(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @login_required
 def triage(request: HttpRequest, product_id: int) -> HttpResponse:
-    """Unprocessed feedback first; link it to an idea or archive it, from the keyboard."""
+    """Unprocessed feedback, newest first, to link to ideas or archive from the keyboard; the
+    state filter shows processed or archived feedback (or all, new first) instead."""
     product = product_for(request, product_id)
     filters = _feedback_filters(request)
+    if "state" not in request.GET:
+        filters["state"] = FeedbackState.NEW
     context = {
         "product": product,
         "section": "feedback",
         "page": paged(request, services.feedback_of(product, sort="triage", **filters)),
         "new_count": Feedback.objects.filter(product=product, state=FeedbackState.NEW).count(),
+        "state_choices": FeedbackState.choices,
         **filters,
         **roles(request, product.workspace_id),
     }

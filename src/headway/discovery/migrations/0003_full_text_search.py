@@ -3,7 +3,8 @@
 SQLite: FTS5 tables with external content (the rows live once, in the real tables), kept in sync
 by triggers, so every write path — the ORM, bulk_create, raw SQL — updates the index.
 PostgreSQL: GIN indexes on the very `to_tsvector('english', …)` expressions that
-`headway.discovery.search` queries with, so the planner uses them.
+`headway.discovery.search` queries with, so the planner uses them. FTS5 keeps diacritics
+(remove_diacritics 0) because PostgreSQL's English configuration does: both then agree.
 """
 
 from django.db import migrations
@@ -13,7 +14,7 @@ SQLITE = [
         """
         CREATE VIRTUAL TABLE discovery_feedback_fts USING fts5(
             text, content='discovery_feedback', content_rowid='id',
-            tokenize='porter unicode61 remove_diacritics 2'
+            tokenize='porter unicode61 remove_diacritics 0'
         )
         """,
         "DROP TABLE IF EXISTS discovery_feedback_fts",
@@ -54,7 +55,7 @@ SQLITE = [
         """
         CREATE VIRTUAL TABLE discovery_idea_fts USING fts5(
             title, description, content='discovery_idea', content_rowid='id',
-            tokenize='porter unicode61 remove_diacritics 2'
+            tokenize='porter unicode61 remove_diacritics 0'
         )
         """,
         "DROP TABLE IF EXISTS discovery_idea_fts",
