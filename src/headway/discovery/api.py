@@ -32,6 +32,7 @@ from headway.discovery.schemas import (
     MergeOut,
     PromoteOut,
     SimilarOut,
+    SimilarParams,
     VoteIn,
     VoteList,
     VoteResult,
@@ -331,13 +332,13 @@ def delete_idea(request: HttpRequest, idea_id: int) -> Status[None]:
 
 @router.get("/ideas/{idea_id}/similar", response=list[SimilarOut], summary="Similar ideas")
 def similar_ideas(
-    request: HttpRequest, idea_id: int, limit: int = Query(5, ge=1, le=50)
+    request: HttpRequest, idea_id: int, params: Query[SimilarParams]
 ) -> list[dict[str, Any]]:
     """Ideas of the same product most like this one, best first (duplicates to merge)."""
     idea = one_idea(request, idea_id)
     return [
         {"id": s.idea.pk, "title": s.idea.title, "score": round(s.score, 4)}
-        for s in suggestions.for_idea(idea, limit=limit)
+        for s in suggestions.for_idea(idea, limit=params.limit)
     ]
 
 

@@ -223,6 +223,10 @@ class IdeaFilters(Schema):
     sort: Literal["votes", "recent"] = "votes"
 
 
+class SimilarParams(Schema):
+    limit: int = Field(5, ge=1, le=50, description="How many ideas (1–50).")
+
+
 class SimilarOut(Schema):
     id: int
     title: str
