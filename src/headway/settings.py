@@ -267,6 +267,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("HEADWAY_FROM_EMAIL", "headway@localhost")
+# Links in notification emails point here (the address people open Headway at).
+BASE_URL = env_str("HEADWAY_BASE_URL", "http://127.0.0.1:8000")
 
 # --- API ------------------------------------------------------------------------------------------
 API_RATE_LIMIT = env_int("HEADWAY_API_RATE_LIMIT", 600, minimum=1)  # requests per token per minute

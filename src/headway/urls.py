@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("headway.releases.urls")),
     path("", include("headway.interchange.urls")),
     path("", include("headway.activity.urls")),
+    path("", include("headway.accounts.urls")),
 ]
 
 handler404 = "headway.web.views.not_found"

@@ -11,11 +11,12 @@ from ninja import Query, Router, Status
 
 from headway.accounts import services
 from headway.accounts.access import access_of
-from headway.accounts.models import ApiToken, Membership, Role, Workspace
+from headway.accounts.models import ApiToken, Function, Membership, Role, Workspace
 from headway.accounts.schemas import (
     MemberIn,
     MemberList,
     MemberOut,
+    MemberPatch,
     TokenIn,
     TokenOut,
     WorkspaceIn,
@@ -95,10 +96,16 @@ def _member_out(m: Membership) -> dict[str, Any]:
 
 
 @router.get("/workspaces/{workspace_id}/members", response=MemberList, summary="List members")
-def list_members(request: HttpRequest, workspace_id: int, page: Query[Page]) -> dict[str, Any]:
-    """The members of a workspace and their roles."""
+def list_members(
+    request: HttpRequest,
+    workspace_id: int,
+    page: Query[Page],
+    function: Function | None = None,
+    q: str | None = None,
+) -> dict[str, Any]:
+    """The members of a workspace and their roles (`function` filters by team, `q` by name)."""
     access_of(request).require(workspace_id, Role.VIEWER)
-    queryset = Membership.objects.filter(workspace_id=workspace_id).select_related("user")
+    queryset = services.members(workspace_id, function=function, q=q)
     result = paginate(queryset.order_by("user__username"), page)
     result["items"] = [_member_out(m) for m in result["items"]]
     return result
@@ -121,3 +128,24 @@ def add_member(
     except services.AlreadyMember as error:
         raise ProblemError(409, str(error)) from None
     return Status(201, _member_out(membership))
+
+
+@router.patch(
+    "/workspaces/{workspace_id}/members/{username}",
+    response=MemberOut,
+    summary="Change a member",
+)
+def change_member(
+    request: HttpRequest, workspace_id: int, username: str, payload: MemberPatch
+) -> dict[str, Any]:
+    """Change a member's role or function (admins; only owners change or make owners)."""
+    access = access_of(request)
+    access.require(workspace_id, Role.VIEWER)
+    workspace = Workspace.objects.get(pk=workspace_id)
+    try:
+        membership = services.change_member(
+            access, workspace, username, role=payload.role, function=payload.function
+        )
+    except services.LastOwner as error:
+        raise ProblemError(409, str(error)) from None
+    return _member_out(membership)

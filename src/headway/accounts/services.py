@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from headway.accounts.access import Access
 from headway.accounts.models import ROLE_RANK, Membership, Role, User, Workspace
@@ -40,6 +41,75 @@ def add_member(
         return Membership.objects.create(
             user=user, workspace=workspace, role=role, function=function
         )
+
+
+def members(
+    workspace_id: int, *, function: str | None = None, q: str | None = None
+) -> QuerySet[Membership]:
+    """A workspace's memberships with their users, by username; optionally one function's."""
+    queryset = Membership.objects.filter(workspace_id=workspace_id).select_related("user")
+    if function:
+        queryset = queryset.filter(function=function)
+    q = (q or "").replace("\x00", "")
+    if q:
+        queryset = queryset.filter(
+            Q(user__username__icontains=q)
+            | Q(user__first_name__icontains=q)
+            | Q(user__last_name__icontains=q)
+        )
+    return queryset.order_by("user__username")
+
+
+class LastOwner(Exception):
+    """Refused: the workspace would be left without an owner (HTTP 409)."""
+
+
+def change_member(
+    access: Access,
+    workspace: Workspace,
+    username: str,
+    *,
+    role: str | None = None,
+    function: str | None = None,
+) -> Membership:
+    """Change a member's role or function (admins); only owners touch owners.
+
+    Owners may not demote the last owner: a workspace always keeps one.
+    """
+    access.require(workspace.pk, Role.ADMIN)
+    with transaction.atomic():
+        # A NUL cannot be in a username, and PostgreSQL refuses to compare with one.
+        membership = (
+            None
+            if "\x00" in username
+            else Membership.objects.select_for_update()
+            .select_related("user")
+            .filter(workspace=workspace, user__username=username)
+            .first()
+        )
+        if membership is None:
+            raise ValidationError(
+                {"username": [f"{username!r} is not a member of this workspace."]}
+            )
+        acting_owner = access.role_in(workspace.pk) == Role.OWNER
+        if (membership.role == Role.OWNER or role == Role.OWNER) and not acting_owner:
+            raise PermissionDenied("Only an owner can change an owner or make someone an owner.")
+        if membership.role == Role.OWNER and role not in (None, Role.OWNER):
+            owners = Membership.objects.filter(workspace=workspace, role=Role.OWNER).count()
+            if owners <= 1:
+                raise LastOwner(
+                    "This is the workspace's only owner; make someone else owner first."
+                )
+        fields = []
+        if role is not None and role != membership.role:
+            membership.role = role
+            fields.append("role")
+        if function is not None and function != membership.function:
+            membership.function = function
+            fields.append("function")
+        if fields:
+            membership.save(update_fields=fields)
+    return membership
 
 
 def outranks(access: Access, workspace_id: int, role: str) -> bool:

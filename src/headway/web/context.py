@@ -25,5 +25,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             .only("id", "name", "workspace__name")
         )
 
+    def unread() -> int:
+        from headway.activity.services import inbox
+
+        return inbox(access_of(request)).filter(read__isnull=True).count()
+
     lens = request.session.get("lens", "business") if hasattr(request, "session") else "business"
-    return {"nav_products": products, "lens": lens if lens in LENSES else "business"}
+    return {
+        "nav_products": products,
+        "nav_unread": unread,
+        "lens": lens if lens in LENSES else "business",
+    }
