@@ -89,7 +89,10 @@ class ProxyVoteForm(CustomerFields):
 
 class LinkForm(forms.Form):
     idea = forms.IntegerField()
-    importance = forms.ChoiceField(choices=Importance.choices, initial=Importance.IMPORTANT)
+    importance = forms.ChoiceField(choices=Importance.choices, required=False)
+
+    def clean_importance(self) -> str:
+        return self.cleaned_data.get("importance") or Importance.IMPORTANT
 
 
 class StateForm(forms.Form):

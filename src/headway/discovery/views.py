@@ -38,7 +38,7 @@ from headway.discovery.models import (
 )
 from headway.products.models import Product
 
-PER_PAGE = 30
+PER_PAGE = 50
 
 
 # --- helpers --------------------------------------------------------------------------------------

@@ -40,15 +40,18 @@ class TransitionError(ValueError):
         self.current = current
         self.requested = requested
         self.allowed = TRANSITIONS.get(current, ())
-        if requested == DUPLICATE:
-            message = "An idea becomes a duplicate by merging it into another (POST …/merge)."
-        elif self.allowed:
+        if not self.allowed:
+            message = f"An idea that is {current} cannot change status."
+        else:
+            reason = (
+                "an idea becomes a duplicate only by merging it into another (POST …/merge)"
+                if requested == DUPLICATE
+                else f"an idea cannot move from {current} to {requested}"
+            )
             message = (
-                f"An idea cannot move from {current} to {requested}; "
+                f"{reason[0].upper()}{reason[1:]}; "
                 f"from {current} it can move to {', '.join(self.allowed)}."
             )
-        else:
-            message = f"An idea that is {current} cannot change status."
         super().__init__(message)
 
 
