@@ -33,6 +33,23 @@ OWN_SCOPE = {("POST", "/auth/token"), ("POST", "/workspaces")}
 #: Writes a viewer may make, and why.
 VIEWER_MAY: dict[tuple[str, str], str] = {
     ("POST", "/workspaces"): "anyone may create their own workspace",
+    ("POST", "/notifications/read"): "marks the viewer's own notifications",
+    ("PATCH", "/notifications/settings"): "the viewer's own notification settings",
+    **{
+        (method, f"/{kind}/{{item_id}}/watch"): "watching is personal and needs only read access"
+        for method in ("POST", "DELETE")
+        for kind in ("ideas", "features", "stories", "releases", "roadmaps", "goals")
+    },
+}
+
+#: Generic `{item_id}` parameters take the kind from the path's first segment.
+ITEM_KINDS = {
+    "ideas": "idea_id",
+    "features": "feature_id",
+    "stories": "story_id",
+    "releases": "release_id",
+    "roadmaps": "roadmap_id",
+    "goals": "goal_id",
 }
 
 
@@ -84,7 +101,7 @@ def body_for(operation: dict[str, Any], world: World) -> Any:
     return body
 
 
-def acme(world: World) -> dict[str, int]:
+def acme(world: World) -> dict[str, Any]:
     """One object of each kind in the Acme workspace, by the path parameter that names it."""
     from headway.activity.models import Comment
     from headway.discovery.models import Customer, Feedback, Idea
@@ -115,6 +132,7 @@ def acme(world: World) -> dict[str, int]:
     )
     return {
         "workspace_id": world.workspace.pk,
+        "username": world.contributor.username,
         "product_id": product.pk,
         "goal_id": goal.pk,
         "key_result_id": KeyResult.objects.create(goal=goal, name=f"kr {MARK}").pk,
@@ -151,9 +169,11 @@ def snapshot(world: World) -> dict[str, list[tuple[Any, ...]]]:
     return state
 
 
-def fill(path: str, objects: dict[str, int]) -> str:
+def fill(path: str, objects: dict[str, Any]) -> str:
     def one(match: re.Match[str]) -> str:
         name = match.group(1)
+        if name == "item_id":
+            name = ITEM_KINDS.get(path.split("/")[1], name)
         if name not in objects:
             pytest.fail(
                 f"Path parameter {{{name}}} is not covered: add it to acme() in "

@@ -20,6 +20,7 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("admin/", admin.site.urls),
     path("", include("headway.web.urls")),
+    path("", include("headway.products.urls")),
     path("", include("headway.strategy.urls")),
     path("", include("headway.discovery.urls")),
     path("", include("headway.planning.urls")),

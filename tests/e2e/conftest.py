@@ -47,13 +47,19 @@ def browser() -> Iterator[Any]:
 class PageWatch:
     """Collects console errors and failed requests of a page, to assert there are none."""
 
+    def _failed(self, request: Any) -> None:
+        # A navigation cancels the previous page's pending requests (net::ERR_ABORTED): that is
+        # the browser moving on, not a failure of ours.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.problems.append(f"failed: {request.url} ({request.failure})")
+
     def __init__(self, page: Any) -> None:
         self.problems: list[str] = []
         page.on(
             "console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}")
         )
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        page.on("requestfailed", self._failed)
         page.on(
             "response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}")
         )

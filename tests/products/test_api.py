@@ -166,3 +166,12 @@ def test_product_list_queries_do_not_grow_with_rows(world: World, pm_api: Api) -
         ]
     )
     assert count_queries() == few
+
+
+def test_nul_characters_are_refused_not_a_server_error(world: World, pm_api: Api) -> None:
+    response = pm_api.patch(f"/products/{world.product.pk}", {"vision": "a\x00b"})
+    assert response.status_code == 422
+    assert response["Content-Type"] == PROBLEM
+    assert pm_api.get("/products?workspace=1&x=%00").status_code == 422
+    world.product.refresh_from_db()
+    assert world.product.vision == ""

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from headway.accounts.models import Workspace, unique_slug
-from headway.core.models import TimeStamped, Versioned
+from headway.core.models import Versioned
 
 
 class Product(Versioned):
@@ -47,7 +47,7 @@ class Product(Versioned):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
-class Persona(TimeStamped):
+class Persona(Versioned):
     """A kind of user the product serves."""
 
     WORKSPACE_PATH = "product__workspace_id"
@@ -83,7 +83,7 @@ class Component(models.Model):
         return self.name
 
 
-class Competitor(TimeStamped):
+class Competitor(Versioned):
     """A competing product and how it positions itself."""
 
     WORKSPACE_PATH = "product__workspace_id"
@@ -103,7 +103,7 @@ class Competitor(TimeStamped):
         return self.name
 
 
-class Capability(models.Model):
+class Capability(Versioned):
     """A row of the capability matrix: something customers compare products on."""
 
     WORKSPACE_PATH = "product__workspace_id"
@@ -114,12 +114,17 @@ class Capability(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "name"], name="unique_capability_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class Level(models.TextChoices):
+    """How well a product covers a capability, from absent to best in the market."""
+
     NONE = "none", "None"
     PARTIAL = "partial", "Partial"
     FULL = "full", "Full"

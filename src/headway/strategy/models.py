@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
-from headway.core.models import TimeStamped, Versioned
+from headway.core.models import Versioned
 from headway.products.models import Product
+from headway.strategy import progress as metrics
 
 
 class Goal(Versioned):
@@ -33,8 +35,13 @@ class Goal(Versioned):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def progress(self) -> float | None:
+        """The mean progress of the measurable key results (prefetch `key_results` for lists)."""
+        return metrics.goal_progress(kr.progress for kr in self.key_results.all())
 
-class KeyResult(TimeStamped):
+
+class KeyResult(Versioned):
     """A measurable result of a goal: progress from baseline towards target."""
 
     WORKSPACE_PATH = "goal__product__workspace_id"
@@ -53,15 +60,24 @@ class KeyResult(TimeStamped):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.baseline is not None and self.target is not None and self.target == self.baseline:
+            raise ValidationError(
+                {
+                    "target": "The target must differ from the baseline; otherwise there is "
+                    "no way to measure progress towards it."
+                }
+            )
+
     @property
     def progress(self) -> float | None:
         """Share of the way from baseline to target, 0–100 %; works for metrics that must fall."""
-        if self.baseline is None or self.target is None or self.current is None:
-            return None
-        if self.target == self.baseline:
-            return None
-        share = (self.current - self.baseline) / (self.target - self.baseline)
-        return round(100 * min(1.0, max(0.0, share)), 1)
+        return metrics.progress(self.baseline, self.target, self.current)
+
+    @property
+    def falling(self) -> bool:
+        """True for a metric that must fall (its target is below its baseline)."""
+        return self.baseline is not None and self.target is not None and self.target < self.baseline
 
 
 class Initiative(Versioned):
@@ -86,3 +102,15 @@ class Initiative(Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.goal_id is not None and self.product_id is not None:
+            # A goal that does not exist at all is reported by the field's own validation.
+            owner = list(Goal.objects.filter(pk=self.goal_id).values_list("product_id", flat=True))
+            if owner and owner[0] != self.product_id:
+                errors["goal"] = "This goal belongs to another product; pick one of this product's."
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date is before the start date."
+        if errors:
+            raise ValidationError(errors)
