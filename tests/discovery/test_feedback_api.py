@@ -278,3 +278,33 @@ def test_feedback_list_queries_do_not_grow_with_rows(world: World, pm_api: Api, 
     few = count()
     add(27)
     assert count() == few
+
+
+BIG = 10**30
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/products/{product}/feedback?idea={big}",
+        "/products/{product}/feedback?customer={big}",
+        "/products/{product}/ideas?q=" + "x" * 201,
+    ],
+)
+def test_out_of_range_query_values_are_bad_input(world: World, pm_api: Api, url: str) -> None:
+    response = pm_api.get(url.format(product=world.product.pk, big=BIG))
+    assert response.status_code == 422
+    assert response["Content-Type"] == PROBLEM
+
+
+def test_out_of_range_ids_in_bodies_are_bad_input(world: World, pm_api: Api) -> None:
+    feedback = Feedback.objects.create(product=world.product, text="x")
+    idea = Idea.objects.create(product=world.product, title="x")
+    for url, body in [
+        (f"/feedback/{feedback.pk}/links", {"idea": BIG}),
+        (f"/ideas/{idea.pk}/merge", {"into": BIG}),
+        (f"/products/{world.product.pk}/feedback", {"text": "x", "idea": BIG}),
+    ]:
+        assert pm_api.post(url, body).status_code == 422, url
+    assert pm_api.delete(f"/feedback/{feedback.pk}/links?idea={BIG}").status_code == 422
+    assert pm_api.delete(f"/ideas/{idea.pk}/votes?customer={BIG}").status_code == 422

@@ -398,3 +398,24 @@ def test_the_demo_fills_ideas_feedback_triage_and_portal(db: None) -> None:
     portal = Client().get(f"/portal/{product.slug}/").text
     assert "Dark mode for dashboards" in portal
     assert "Audit log export" not in portal  # private in the demo
+
+
+def test_pages_take_odd_numbers_calmly(world: World) -> None:
+    world.product.portal_enabled = True
+    world.product.save()
+    item = idea(world)
+    feedback = Feedback.objects.create(product=world.product, text="x")
+    client = client_for(world)
+    big = str(10**30)
+    for url in (
+        f"/products/{world.product.pk}/ideas/?page={big}",
+        f"/products/{world.product.pk}/feedback/?page=-3",
+        f"/products/{world.product.pk}/feedback/triage/?page=abc&state=bogus",
+        f"/products/{world.product.pk}/ideas/suggestions/?title=x&exclude={big}",
+        f"/portal/{world.product.slug}/?page={big}&show=nonsense&sort=sideways",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.post(f"/ideas/{item.pk}/merge/", {"into": big}).status_code == 302
+    assert client.post(f"/feedback/{feedback.pk}/unlink/", {"idea": big}).status_code == 302
+    linked = client.post(f"/feedback/{feedback.pk}/link/", {"idea": big}, HTTP_HX_REQUEST="true")
+    assert "Choose an idea" in linked.text

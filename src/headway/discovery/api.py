@@ -28,6 +28,7 @@ from headway.discovery.schemas import (
     IdeaPatch,
     LinkIn,
     LinkOut,
+    LinkTarget,
     MergeIn,
     MergeOut,
     PromoteOut,
@@ -36,6 +37,7 @@ from headway.discovery.schemas import (
     VoteIn,
     VoteList,
     VoteResult,
+    VoteTarget,
 )
 from headway.planning.models import Feature
 from headway.products.models import Product
@@ -258,15 +260,14 @@ def create_link(request: HttpRequest, feedback_id: int, payload: LinkIn) -> Stat
 
 
 @router.delete("/feedback/{feedback_id}/links", response={204: None}, summary="Unlink feedback")
-def delete_link(
-    request: HttpRequest, feedback_id: int, idea: int | None = None, feature: int | None = None
-) -> Status[None]:
+def delete_link(request: HttpRequest, feedback_id: int, target: Query[LinkTarget]) -> Status[None]:
     """Remove the link of feedback to `?idea=ID` or `?feature=ID` (contributors and above)."""
     feedback = one_feedback(request, feedback_id, Role.CONTRIBUTOR)
+    idea, feature = target.idea, target.feature
     if (idea is None) == (feature is None):
         raise invalid("idea", "Give exactly one of idea and feature.")
-    target = {"idea_id": idea} if idea is not None else {"feature_id": feature}
-    evidence = FeedbackLink.objects.filter(feedback=feedback, **target).first()
+    lookup = {"idea_id": idea} if idea is not None else {"feature_id": feature}
+    evidence = FeedbackLink.objects.filter(feedback=feedback, **lookup).first()
     if evidence is None:
         raise ProblemError(404, "This feedback has no such link.")
     services.unlink(request.user, evidence)
@@ -372,9 +373,10 @@ def create_vote(request: HttpRequest, idea_id: int, payload: VoteIn) -> Status[d
 
 
 @router.delete("/ideas/{idea_id}/votes", response={204: None}, summary="Withdraw a vote")
-def delete_vote(request: HttpRequest, idea_id: int, customer: int | None = None) -> Status[None]:
+def delete_vote(request: HttpRequest, idea_id: int, target: Query[VoteTarget]) -> Status[None]:
     """Withdraw your vote, or with `?customer=ID` a customer's proxy vote (404 if none)."""
     idea = one_idea(request, idea_id, Role.CONTRIBUTOR)
+    customer = target.customer
     if customer is not None:
         who = Customer.objects.filter(workspace_id=idea.product.workspace_id, pk=customer).first()
         removed = who is not None and services.unvote(idea, customer=who)

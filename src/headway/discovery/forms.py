@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 
 from headway.discovery.models import FeedbackState, Importance, Source
-from headway.discovery.schemas import MAX_REVENUE, MAX_TEXT
+from headway.discovery.schemas import MAX_ID, MAX_REVENUE, MAX_TEXT
 from headway.discovery.services import CustomerData
 
 
@@ -73,7 +73,7 @@ class FeedbackForm(CustomerFields):
         max_length=MAX_TEXT, strip=True, widget=forms.Textarea(attrs={"rows": 4}), label="Feedback"
     )
     source = forms.ChoiceField(choices=Source.choices, initial=Source.INTERNAL)
-    idea = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    idea = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     importance = forms.ChoiceField(choices=Importance.choices, initial=Importance.IMPORTANT)
 
     field_order = ["text", "source"]
@@ -88,7 +88,7 @@ class ProxyVoteForm(CustomerFields):
 
 
 class LinkForm(forms.Form):
-    idea = forms.IntegerField()
+    idea = forms.IntegerField(min_value=1, max_value=MAX_ID)
     importance = forms.ChoiceField(choices=Importance.choices, required=False)
 
     def clean_importance(self) -> str:

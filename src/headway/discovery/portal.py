@@ -119,10 +119,8 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
     ideas = ideas.order_by(
         *(("-created", "-id") if sort == "new" else ("-vote_count", "-created", "-id"))
     )
-    try:
-        number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        number = 1
+    raw = str(request.GET.get("page", "1"))
+    number = min(int(raw), 100_000) if raw.isdigit() and int(raw) > 0 else 1
     page = list(ideas[(number - 1) * PER_PAGE : number * PER_PAGE + 1])
     email = _visitor(request)["email"]
     voted = set()

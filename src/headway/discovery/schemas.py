@@ -30,6 +30,8 @@ StatusName = Literal[
 ]
 
 MAX_TEXT = 20_000
+#: The largest id a database column holds; larger numbers are bad input, not a server error.
+MAX_ID = 2**63 - 1
 MAX_REVENUE = Decimal("999999999999.99")
 
 
@@ -96,7 +98,9 @@ class FeedbackIn(Schema):
     text: str = Field(min_length=1, max_length=MAX_TEXT, description="What the customer said.")
     source: SourceName = "internal"
     customer: CustomerIn | None = None
-    idea: int | None = Field(None, description="Link the feedback to this idea as evidence.")
+    idea: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Link the feedback to this idea as evidence."
+    )
     importance: ImportanceName = Field("important", description="Importance of the link.")
 
     _text = field_validator("text")(_not_blank)
@@ -114,9 +118,16 @@ class FeedbackPatch(Schema):
 class LinkIn(Schema):
     """Exactly one of `idea` and `feature` (checked after the role, so a viewer hears 403)."""
 
-    idea: int | None = None
-    feature: int | None = None
+    idea: int | None = Field(None, ge=1, le=MAX_ID)
+    feature: int | None = Field(None, ge=1, le=MAX_ID)
     importance: ImportanceName = "important"
+
+
+class LinkTarget(Schema):
+    """Which link to remove: exactly one of `idea` and `feature`."""
+
+    idea: int | None = Field(None, ge=1, le=MAX_ID)
+    feature: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class LinkOut(Schema):
@@ -153,8 +164,12 @@ class FeedbackFilters(Schema):
     q: str | None = Field(None, max_length=200, description="Full-text search of the text.")
     state: StateName | None = None
     source: SourceName | None = None
-    idea: int | None = Field(None, description="Only feedback linked to this idea.")
-    customer: int | None = Field(None, description="Only this customer's feedback.")
+    idea: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Only feedback linked to this idea."
+    )
+    customer: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Only this customer's feedback."
+    )
     sort: Literal["recent", "oldest", "triage"] = Field(
         "recent", description="triage: new first, then processed, then archived; newest first."
     )
@@ -239,6 +254,12 @@ class VoteIn(Schema):
     )
 
 
+class VoteTarget(Schema):
+    customer: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Withdraw this customer's proxy vote instead."
+    )
+
+
 class VoteOut(Schema):
     id: int
     user: str | None
@@ -260,7 +281,7 @@ class VoteResult(Schema):
 
 
 class MergeIn(Schema):
-    into: int = Field(description="The idea that stays.")
+    into: int = Field(ge=1, le=MAX_ID, description="The idea that stays.")
 
 
 class MergeOut(Schema):

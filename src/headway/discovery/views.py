@@ -36,9 +36,12 @@ from headway.discovery.models import (
     Source,
     Vote,
 )
+from headway.discovery.schemas import MAX_ID
 from headway.products.models import Product
 
 PER_PAGE = 50
+#: Pages past this are empty anyway; larger numbers would overflow the database's OFFSET.
+LAST_PAGE = 100_000
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -55,11 +58,20 @@ class Paged:
     next: str | None
 
 
+def as_id(text: Any) -> int | None:
+    """A database id from a form or query value, or None when it is not one."""
+    value = str(text or "")
+    return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
+
+
+def page_number(request: HttpRequest) -> int:
+    """The `page` query parameter, within what a list can hold."""
+    value = str(request.GET.get("page", "1"))
+    return min(int(value), LAST_PAGE) if value.isdigit() and int(value) > 0 else 1
+
+
 def paged(request: HttpRequest, queryset: QuerySet[Any]) -> Paged:
-    try:
-        number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        number = 1
+    number = page_number(request)
     result = paginate(queryset, Page(limit=PER_PAGE, offset=(number - 1) * PER_PAGE))
     params = {k: v for k, v in request.GET.lists() if k != "page"}
 
@@ -166,8 +178,7 @@ def idea_suggestions(request: HttpRequest, product_id: int) -> HttpResponse:
     text = " ".join(
         request.GET.get(field, "")[:2000] for field in ("title", "description", "text")
     ).strip()
-    exclude = request.GET.get("exclude")
-    found = suggestions.for_text(product, text, exclude=int(exclude) if exclude else None)
+    found = suggestions.for_text(product, text, exclude=as_id(request.GET.get("exclude")))
     return render(
         request,
         "discovery/_suggestions.html",
@@ -331,9 +342,9 @@ def merge_candidates(request: HttpRequest, idea_id: int) -> HttpResponse:
 @require_POST
 def idea_merge(request: HttpRequest, idea_id: int) -> HttpResponse:
     idea = _idea(request, idea_id, Role.PRODUCT_MANAGER)
-    into = str(request.POST.get("into", ""))
+    into = as_id(request.POST.get("into"))
     ideas = access_of(request).visible(Idea.objects.all())
-    target = ideas.filter(pk=int(into)).first() if into.isdigit() else None
+    target = ideas.filter(pk=into).first() if into else None
     if target is None:
         messages.error(request, "Choose the idea to merge into.")
         return redirect("discovery:idea", idea.pk)
@@ -505,9 +516,9 @@ def link_candidates(request: HttpRequest, feedback_id: int) -> HttpResponse:
 @require_POST
 def feedback_unlink(request: HttpRequest, feedback_id: int) -> HttpResponse:
     feedback = _feedback(request, feedback_id, Role.CONTRIBUTOR)
-    idea = str(request.POST.get("idea", ""))
+    idea = as_id(request.POST.get("idea"))
     evidence = FeedbackLink.objects.filter(feedback=feedback)
-    found = evidence.filter(idea_id=int(idea)).first() if idea.isdigit() else None
+    found = evidence.filter(idea_id=idea).first() if idea else None
     if found is not None:
         services.unlink(request.user, found)
     return _triaged(request, feedback)
