@@ -62,7 +62,9 @@
   // A link chosen in the dialog: close it and come back to the item.
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt.closest("[data-close-dialog]");
-    if (!form || !event.detail.successful) { return; }
+    var verb = (event.detail.requestConfig && event.detail.requestConfig.verb) || "";
+    // Only the link itself (a POST) closes the dialog, not the searches typed in it.
+    if (!form || !event.detail.successful || verb.toLowerCase() !== "post") { return; }
     var dialog = form.closest("dialog");
     if (dialog) { dialog.close(); }
     select(index, true);
