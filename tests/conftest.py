@@ -8,15 +8,23 @@ must never see or change anything of Acme's.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from headway.accounts.models import ApiToken, Membership, Role, User, Workspace
 from headway.products.models import Product
+
+# Property tests explore a fixed sequence of examples in the suite, so CI is repeatable and a
+# loaded machine's timing never fails a test; HYPOTHESIS_PROFILE=explore searches afresh.
+hypothesis_settings.register_profile("suite", derandomize=True, deadline=None)
+hypothesis_settings.register_profile("explore", deadline=None, max_examples=500)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(autouse=True)

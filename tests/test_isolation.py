@@ -105,10 +105,11 @@ def acme(world: World) -> dict[str, Any]:
     """One object of each kind in the Acme workspace, by the path parameter that names it."""
     from headway.activity.models import Comment
     from headway.discovery.models import Customer, Feedback, Idea
+    from headway.interchange.models import ImportJob, Webhook
     from headway.planning.models import Dependency, Feature, Risk, Story
     from headway.products.models import Capability, Competitor, Persona
     from headway.releases.models import Release
-    from headway.roadmaps.models import Roadmap
+    from headway.roadmaps.models import RadarBlip, Roadmap, RoadmapItem, ShareLink, Snapshot
     from headway.strategy.models import Goal, Initiative, KeyResult
 
     product = world.product
@@ -122,6 +123,14 @@ def acme(world: World) -> dict[str, Any]:
     story = Story.objects.create(feature=feature, title=f"story {MARK}")
     release = Release.objects.create(product=product, name=f"release {MARK}")
     roadmap = Roadmap.objects.create(product=product, name=f"roadmap {MARK}")
+    roadmap_item = RoadmapItem.objects.create(
+        roadmap=roadmap, kind="milestone", title=f"item {MARK}", start_date="2030-01-01"
+    )
+    share_link, _ = ShareLink.issue(roadmap)
+    Snapshot.objects.create(roadmap=roadmap, name=f"snapshot {MARK}")
+    blip = RadarBlip.objects.create(
+        product=product, name=f"blip {MARK}", quadrant="tools", ring="trial"
+    )
     comment = Comment.objects.create(
         workspace=world.workspace,
         content_type_id=1,
@@ -140,6 +149,7 @@ def acme(world: World) -> dict[str, Any]:
         "persona_id": Persona.objects.create(product=product, name=f"persona {MARK}").pk,
         "competitor_id": Competitor.objects.create(product=product, name=f"c {MARK}").pk,
         "capability_id": Capability.objects.create(product=product, name=f"cap {MARK}").pk,
+        "column": "us",
         "feature_id": feature.pk,
         "story_id": story.pk,
         "risk_id": Risk.objects.create(feature=feature, title=f"risk {MARK}").pk,
@@ -149,7 +159,32 @@ def acme(world: World) -> dict[str, Any]:
         "customer_id": customer.pk,
         "release_id": release.pk,
         "roadmap_id": roadmap.pk,
+        "roadmap_item_id": roadmap_item.pk,
+        "item": f"item-{roadmap_item.pk}",
+        "share_link_id": share_link.pk,
+        "blip_id": blip.pk,
         "comment_id": comment.pk,
+        **planning_objects(feature, other),
+        "import_id": ImportJob.objects.create(product=product, kind="csv", file_name=MARK).pk,
+        "webhook_id": Webhook.objects.create(
+            workspace=world.workspace, url=f"https://example.com/{MARK}", events=["idea.created"]
+        ).pk,
+    }
+
+
+def planning_objects(feature: Any, other: Any) -> dict[str, int]:
+    from headway.planning.models import PriorityFormula, Requirement, Scorecard
+
+    product = feature.product
+    return {
+        "depends_on_id": feature.pk,  # `other` depends on `feature` (see acme())
+        "requirement_id": Requirement.objects.create(feature=feature, text=f"r {MARK}").pk,
+        "scorecard_id": Scorecard.objects.create(
+            product=product, name=f"card {MARK}", criteria=[{"name": "fit", "weight": 1}]
+        ).pk,
+        "formula_id": PriorityFormula.objects.create(
+            product=product, name=f"formula {MARK}", expression="reach"
+        ).pk,
     }
 
 

@@ -276,6 +276,12 @@ API_RATE_LIMIT = env_int("HEADWAY_API_RATE_LIMIT", 600, minimum=1)  # requests p
 LOGIN_RATE_LIMIT = env_int("HEADWAY_LOGIN_RATE_LIMIT", 10, minimum=1)  # failures per 5 minutes
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_BYTES = env_int("HEADWAY_UPLOAD_MAX_MB", 100, minimum=1) * 1024 * 1024
+# The size check first, so a too-large upload is refused while it arrives (413), not after.
+FILE_UPLOAD_HANDLERS = [
+    "headway.interchange.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

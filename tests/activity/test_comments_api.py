@@ -354,4 +354,4 @@ def test_a_comment_with_a_nul_character_is_refused(world: World, items: dict[str
 
 def test_a_search_with_a_nul_character_is_harmless(world: World, items: dict[str, Any]) -> None:
     response = world.api(world.pm).get(url("features", items["features"]) + "?q=%00")
-    assert response.status_code == 200
+    assert response.status_code == 422

@@ -42,14 +42,16 @@ class Tags(HTMLParser):
 
 
 def inert(html: str) -> bool:
-    """No script-capable tag, no event handler, no link but http(s) or mailto."""
+    """No script-capable tag, no event handler, no link with a scheme but http(s) or mailto."""
     for tag, attrs in Tags(html).found:
         if tag in {"script", "img", "svg", "iframe", "style", "object", "embed", "details"}:
             return False
         if any(name.startswith("on") or name in {"style", "src"} for name in attrs):
             return False
         href = (attrs.get("href") or "").strip().lower()
-        if href and not href.startswith(("http://", "https://", "mailto:")):
+        scheme = href.split(":", 1)[0] if ":" in href.split("/", 1)[0] else ""
+        # A relative link (no scheme) can only navigate within the site: harmless.
+        if scheme and scheme not in {"http", "https", "mailto"}:
             return False
     return True
 

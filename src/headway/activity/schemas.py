@@ -7,6 +7,7 @@ from ninja import Schema
 from pydantic import Field
 
 from headway.activity.models import DigestInterval
+from headway.api.pagination import Id
 
 
 class CommentIn(Schema):
@@ -89,7 +90,7 @@ class NotificationList(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] = Field(default_factory=list, max_length=500)
+    ids: list[Id] = Field(default_factory=list, max_length=500)
     all: bool = Field(False, description="Mark every notification read.")
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -154,6 +154,15 @@ def _integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
     return problem(409, "This conflicts with an existing record.")
 
 
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A number past what the database stores (ids beyond 64 bits and the like) is bad input.
+    return problem(
+        422,
+        "A number in the request is out of range.",
+        [{"field": "body", "message": "A number in the request is out of range."}],
+    )
+
+
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unexpected API error", exc_info=exc)
     return problem(500, "Something went wrong on our side; it has been logged.")
@@ -171,6 +180,8 @@ def install(api: NinjaAPI) -> None:
         (PermissionDenied, _forbidden),
         (StaleVersion, _stale),
         (IntegrityError, _integrity),
+        (OverflowError, _out_of_range),
+        (DataError, _out_of_range),
         (Exception, _unexpected),
     ]
     for exception, handler in handlers:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from ninja import Schema
@@ -26,3 +26,7 @@ def paginate(queryset: QuerySet[Any], page: Page) -> dict[str, Any]:
     else:
         count = queryset.count()
     return {"items": items, "count": count}
+
+
+#: A database id: positive and within a signed 64-bit integer, so no query can overflow.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import IO, Literal
 
@@ -367,10 +367,16 @@ _EXPECTED = {
 @dataclass(frozen=True, slots=True)
 class MappedRow:
     """One imported row: its line in the file and the parsed value of every mapped field
-    (None where the cell is empty)."""
+    (None where the cell is empty).
+
+    `columns` gives, per mapped field, the 1-based column its value was read from (the first
+    of a repeated header), so a writer that checks a value further (a reference to another
+    record, a status name) can point at the cell as precisely as the parser does.
+    """
 
     line: int
     values: Mapping[str, CellValue]
+    columns: Mapping[str, int] = field(default_factory=dict, compare=False)
 
 
 def check_mapping(kind: str, mapping: Mapping[str, str]) -> tuple[FieldSpec, ...]:
@@ -468,10 +474,12 @@ def iter_mapped_csv(
 
     for line, fields in records:
         values: dict[str, CellValue] = {}
+        cell_columns: dict[str, int] = {}
         row_ok = True
         for spec, wanted, positions in columns:
             cells = [fields[position] for position in positions]
             present = [cell for cell in cells if cell.strip()]
+            cell_columns[spec.name] = positions[cells.index(present[0]) if present else 0] + 1
             if not present:
                 values[spec.name] = None
                 if spec.required:
@@ -501,5 +509,5 @@ def iter_mapped_csv(
             errors.add(line, None, f"needs a value in one of: {', '.join(one_of)}")
             row_ok = False
         if row_ok and not errors:
-            yield MappedRow(line, values)
+            yield MappedRow(line, values, cell_columns)
     errors.raise_if_any()

@@ -6,13 +6,18 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING
 
+from headway.planning import ranking, services
 from headway.planning.models import (
     AcceptanceCriterion,
     Dependency,
     Feature,
     FeatureKind,
     FeatureStatus,
+    PriorityFormula,
+    Requirement,
     Risk,
+    Scorecard,
+    ScorecardRating,
     Story,
     StoryStatus,
     Team,
@@ -152,10 +157,12 @@ def populate(demo: Demo) -> None:
     initiatives = demo.objects["initiatives"]
     releases = demo.objects["releases"]
     features: dict[str, Feature] = {}
+    keys = ranking.keys_for(len(FEATURES))
     for position, (title, kind, status, theme, release, points, rice) in enumerate(FEATURES):
         reach, impact, confidence, effort = rice
         team = teams["Platform" if kind in {"technical_enabler", "tech_debt"} else "Insights"]
-        features[title] = Feature.objects.create(
+        fib = (1, 2, 3, 5, 8, 13, 20)
+        feature = Feature(
             product=product,
             title=title,
             kind=FeatureKind(kind),
@@ -165,17 +172,40 @@ def populate(demo: Demo) -> None:
             team=team,
             owner=demo.users["tom" if team.name == "Platform" else "maya"],
             points=points,
-            estimate_optimistic=points * 0.6,
+            estimate_optimistic=round(points * 0.6, 1),
             estimate_likely=points,
             estimate_pessimistic=points * 2,
             rice_reach=reach,
             rice_impact=impact,
             rice_confidence=confidence,
             rice_effort=effort,
-            rice_score=round(reach * impact * confidence / effort, 2),
-            rank=f"{position + 10:04d}",
+            # Every framework gets inputs, so each ordering and both matrices have something
+            # to show; the numbers vary with the feature but are fixed by the seed.
+            ice_impact=rng.randint(3, 10),
+            ice_confidence=rng.randint(3, 9),
+            ice_ease=rng.randint(2, 9),
+            wsjf_business_value=rng.choice(fib),
+            wsjf_time_criticality=rng.choice(fib[:5]),
+            wsjf_risk_reduction=rng.choice(fib[:4]),
+            wsjf_job_size=min(fib, key=lambda n: abs(n - points)),
+            value=rng.randint(2, 10),
+            effort=min(10, max(1, round(points / 2))),
+            risk=rng.randint(1, 9),
+            urgent=position % 3 == 0,
+            important=position % 4 != 3,
+            moscow=("must", "should", "could", "wont")[position % 4],
+            kano=("must_be", "performance", "attractive", "indifferent")[position % 4],
+            rank=keys[position],
             release_note=f"{title}." if status == "done" else "",
         )
+        for column, score in services._scores(feature).items():
+            setattr(feature, column, score)
+        if status == "done":
+            feature.done_at = dt.datetime.combine(
+                demo.today - dt.timedelta(weeks=6), dt.time(12), tzinfo=dt.UTC
+            )
+        feature.save()
+        features[title] = feature
     for title, depends_on in DEPENDS:
         Dependency.objects.create(feature=features[title], depends_on=features[depends_on])
     Risk.objects.bulk_create(
@@ -262,5 +292,62 @@ def populate(demo: Demo) -> None:
                 ),
             ]
         )
+    for story in Story.objects.filter(
+        feature__in=[features["Single sign-on with SAML"], features["Row-level security"]],
+        status=StoryStatus.TODO,
+    )[:3]:
+        AcceptanceCriterion.objects.create(
+            story=story,
+            given="a user of a customer's identity provider",
+            when="they sign in",
+            then="they land in their workspace with the role the provider grants",
+        )
+    Requirement.objects.bulk_create(
+        [
+            Requirement(
+                feature=features["Ask questions in plain English"],
+                category="performance",
+                text="An answer appears within 3 seconds for 95 % of questions.",
+            ),
+            Requirement(
+                feature=features["Single sign-on with SAML"],
+                category="security",
+                text="Signed assertions only; clock skew of at most 2 minutes.",
+            ),
+            Requirement(
+                feature=features["Embed dashboards in customer apps"],
+                category="accessibility",
+                text="Embedded dashboards meet WCAG 2.2 AA.",
+            ),
+        ]
+    )
+    card = Scorecard.objects.create(
+        product=product,
+        name="Strategic fit",
+        criteria=[
+            {"name": "strategy", "weight": 3, "low": 1, "high": 10},
+            {"name": "demand", "weight": 2, "low": 1, "high": 10},
+            {"name": "confidence", "weight": 1, "low": 1, "high": 10},
+        ],
+    )
+    ScorecardRating.objects.bulk_create(
+        [
+            ScorecardRating(
+                scorecard=card,
+                feature=feature,
+                ratings={
+                    "strategy": rng.randint(2, 10),
+                    "demand": rng.randint(2, 10),
+                    "confidence": rng.randint(3, 9),
+                },
+            )
+            for feature in features.values()
+        ]
+    )
+    PriorityFormula.objects.create(
+        product=product,
+        name="RICE plus demand",
+        expression="(reach * impact * confidence) / effort + 2 * votes",
+    )
     demo.objects["features"] = features
     demo.objects["teams"] = teams

@@ -278,3 +278,57 @@ class Dependency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feature_id} depends on {self.depends_on_id}"
+
+
+class Scorecard(Versioned):
+    """A team's weighted scorecard for one product: its own criteria, weights and rating ranges.
+
+    ``criteria`` is a list of ``{"name", "weight", "low", "high"}``; a feature's score is
+    Σ wᵢ·sᵢ ÷ Σ wᵢ over its ratings (planning.scoring.weighted_scorecard).
+    """
+
+    WORKSPACE_PATH = "product__workspace_id"
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="scorecards")
+    name = models.CharField(max_length=120)
+    criteria = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScorecardRating(models.Model):
+    """One feature's ratings on one scorecard: ``{criterion name: rating}``."""
+
+    WORKSPACE_PATH = "feature__product__workspace_id"
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="ratings")
+    feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="scorecard_ratings")
+    ratings = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "feature"], name="one_rating_per_card")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feature_id} on scorecard {self.scorecard_id}"
+
+
+class PriorityFormula(Versioned):
+    """A team's own score: an expression over feature fields (planning.formula), per product."""
+
+    WORKSPACE_PATH = "product__workspace_id"
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="formulas")
+    name = models.CharField(max_length=120)
+    expression = models.TextField()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -580,8 +580,12 @@ def weighted_scorecard(criteria: Sequence[Criterion], scores: Mapping[str, float
             f"The rating of '{criterion.name}'",
         )
     total_weight = sum(float(criterion.weight) for criterion in criteria)
-    weighted_sum = sum(float(criterion.weight) * ratings[criterion.name] for criterion in criteria)
-    value = weighted_sum / total_weight
+    # Normalise the weights first: w·s ÷ Σw loses everything to rounding for tiny (subnormal)
+    # weights, while (w ÷ Σw)·s keeps the result between the lowest and highest rating.
+    value = sum(
+        float(criterion.weight) / total_weight * ratings[criterion.name] for criterion in criteria
+    )
+    value = min(max(value, min(ratings.values())), max(ratings.values()))
     terms = " + ".join(
         f"{format_number(criterion.weight)} × {criterion.name} "
         f"{format_number(ratings[criterion.name])}"

@@ -299,7 +299,11 @@ RADAR_CSS = """
 
 
 def render_radar_svg(
-    radar: RadarLayout, *, id_prefix: str = "hw-radar", style_nonce: str | None = None
+    radar: RadarLayout,
+    *,
+    id_prefix: str = "hw-radar",
+    style_nonce: str | None = None,
+    embed_style: bool = True,
 ) -> str:
     """The radar as a self-contained, accessible SVG string with a numbered legend."""
     body: list[str] = [*_rings(radar), *_quadrant_titles(radar)]
@@ -322,6 +326,7 @@ def render_radar_svg(
         root_class="hw-radar",
         data={"since": radar.since.isoformat()} if radar.since else None,
         style_nonce=style_nonce,
+        embed_style=embed_style,
     )
 
 

@@ -76,10 +76,12 @@ ROADMAP_CSS = """
 .hw-svg .hw-glyph{stroke:var(--hw-bg);stroke-width:1.6;fill:none}
 .hw-svg .hw-summary .hw-shape{fill:currentColor;fill-opacity:.2;stroke:currentColor;
 stroke-opacity:.4;stroke-dasharray:3 2}
-.hw-svg .hw-dep{fill:none;stroke:currentColor;stroke-opacity:.55;stroke-width:1.25}
+.hw-svg .hw-dep{fill:none;stroke:currentColor;stroke-opacity:.55;stroke-width:1.25;
+pointer-events:none}
 .hw-svg .hw-dep.hw-conflict{stroke:var(--hw-eol);stroke-opacity:1;stroke-dasharray:4 2}
 .hw-svg .hw-head{fill:currentColor}
 .hw-svg .hw-head-conflict{fill:var(--hw-eol)}
+.hw-svg .hw-moved .hw-shape{stroke:var(--hw-new);stroke-width:3;stroke-dasharray:5 2}
 """.strip()
 
 
@@ -152,8 +154,17 @@ def svg_document(
     root_class: str = "",
     data: Mapping[str, str] | None = None,
     style_nonce: str | None = None,
+    embed_style: bool = True,
+    role: str = "img",
 ) -> str:
-    """Wrap rendered parts in an accessible, self-contained ``<svg>`` root."""
+    """Wrap rendered parts in an accessible, self-contained ``<svg>`` root.
+
+    ``role`` is "img" for a picture; a page whose drawing holds links passes "group", since
+    an image's parts cannot be interactive.
+
+    Without ``embed_style`` the ``<style>`` is left out, for pages that load ``BASE_CSS`` and
+    the drawing's CSS from a stylesheet instead (so fragments swapped in later need no nonce).
+    """
     p = check_id_prefix(id_prefix)
     attributes = "".join(
         f' data-{name}="{xml_escape(value)}"' for name, value in (data or {}).items()
@@ -163,11 +174,12 @@ def svg_document(
         (
             f'<svg xmlns="{SVG_NAMESPACE}" class="hw-svg {root_class}" id="{p}"',
             f' width="{num(width)}" height="{num(height)}"',
-            f' viewBox="0 0 {num(width)} {num(height)}" role="img"',
+            f' viewBox="0 0 {num(width)} {num(height)}"',
+            f' role="{"group" if role == "group" else "img"}"',
             f' aria-labelledby="{p}-title {p}-desc"{attributes}>',
             f'<title id="{p}-title">{xml_escape(title)}</title>',
             f'<desc id="{p}-desc">{xml_escape(description)}</desc>',
-            f"<style{nonce}>{BASE_CSS}\n{css}</style>",
+            f"<style{nonce}>{BASE_CSS}\n{css}</style>" if embed_style else "",
             f"<defs>{defs}</defs>" if defs else "",
             f'<rect class="hw-bg" width="{num(width)}" height="{num(height)}"/>',
             *body,
@@ -185,12 +197,21 @@ def link(url: str | None, inner: str) -> str:
 
 
 def render_svg(
-    layout: RoadmapLayout, *, id_prefix: str = "hw-roadmap", style_nonce: str | None = None
+    layout: RoadmapLayout,
+    *,
+    id_prefix: str = "hw-roadmap",
+    style_nonce: str | None = None,
+    highlight: frozenset[str] = frozenset(),
+    embed_style: bool = True,
+    role: str = "img",
 ) -> str:
     """The whole roadmap as an SVG string.
 
     ``id_prefix`` keeps ids unique when several SVGs share a page; ``style_nonce`` lets the
-    embedded ``<style>`` pass a Content-Security-Policy that requires nonces.
+    embedded ``<style>`` pass a Content-Security-Policy that requires nonces (or leave it out
+    with ``embed_style=False`` when the page loads the CSS itself); items whose id is
+    in ``highlight`` (say, the ones a move just changed) get an outline and "moved" in their
+    hover text.
     """
     p = check_id_prefix(id_prefix)
     lane_titles = {band.lane.key: band.lane.title for band in layout.lanes}
@@ -200,7 +221,9 @@ def render_svg(
         body.extend(_axis(layout))
     body.extend(_columns(layout))
     body.extend(_summary(layout, summary) for summary in layout.summaries)
-    body.extend(_item(placed, p, lane_titles) for placed in layout.items)
+    body.extend(
+        _item(placed, p, lane_titles, placed.item.id in highlight) for placed in layout.items
+    )
     body.extend(_arrows(layout, p))
     body.append(_legend(layout, p))
     data: dict[str, str] = {"kind": layout.kind}
@@ -222,6 +245,8 @@ def render_svg(
         root_class=f"hw-roadmap hw-{layout.kind}",
         data=data,
         style_nonce=style_nonce,
+        embed_style=embed_style,
+        role=role,
     )
 
 
@@ -378,9 +403,11 @@ def _hover_text(placed: PlacedItem, lane_title: str) -> str:
     return " · ".join(parts)
 
 
-def _item(placed: PlacedItem, p: str, lane_titles: Mapping[str, str]) -> str:
+def _item(placed: PlacedItem, p: str, lane_titles: Mapping[str, str], moved: bool = False) -> str:
     item = placed.item
     risk = " hw-risk" if item.at_risk else ""
+    if moved:
+        risk += " hw-moved"
     attributes = [f'data-item-id="{xml_escape(item.id)}"', f'data-lane="{xml_escape(item.lane)}"']
     if item.start is not None:
         attributes.append(f'data-start="{item.start.isoformat()}"')
@@ -389,7 +416,8 @@ def _item(placed: PlacedItem, p: str, lane_titles: Mapping[str, str]) -> str:
     if item.depends_on:
         attributes.append(f'data-depends-on="{xml_escape(" ".join(item.depends_on))}"')
     lane_title = lane_titles.get(item.lane, item.lane)
-    hover = f"<title>{xml_escape(_hover_text(placed, lane_title))}</title>"
+    hover_text = _hover_text(placed, lane_title) + (" · just moved" if moved else "")
+    hover = f"<title>{xml_escape(hover_text)}</title>"
     if placed.shape == "bar":
         inner = _bar(placed, p)
     elif placed.shape == "card":

@@ -21,7 +21,16 @@ DEMO_WORKSPACE = "Demo"
 DEMO_PRODUCT = "Acme Analytics"
 
 #: Apps that add to the demo, in the order they run.
-CONTRIBUTORS = ["products", "strategy", "releases", "planning", "discovery", "roadmaps", "activity"]
+CONTRIBUTORS = [
+    "products",
+    "strategy",
+    "releases",
+    "planning",
+    "discovery",
+    "roadmaps",
+    "activity",
+    "interchange",
+]
 
 
 @dataclass

@@ -87,11 +87,24 @@ def business(product: Product) -> dict[str, Any]:
 
 
 def technical(product: Product) -> dict[str, Any]:
-    """Delivery state: features by kind and status, open risks, dependencies."""
+    """Delivery state: features by kind and status, the dependency graph and critical path, the
+    risk heat map, the estimate spread (PERT σ) and the tech-debt share of the backlog."""
+    from headway.planning import charts, scheduling, services
+
     features = Feature.objects.filter(product=product)
     by_status = dict(features.values_list("status").annotate(n=Count("id")).order_by())
     by_kind = dict(features.values_list("kind").annotate(n=Count("id")).order_by())
     total = sum(by_kind.values())
+    plan = scheduling.product_plan(product)
+    titles = {pk: f.title for pk, f in plan.features.items()}
+    shown = dict(list(titles.items())[:40])  # the graph stays readable; the list below has all
+    edges = [(a, b) for a, b in plan.plan.edges if a in shown and b in shown]
+    spread = []
+    for feature in plan.features.values():
+        estimate = services.estimate_of(feature)
+        if estimate is not None:
+            spread.append((feature, estimate))
+    spread.sort(key=lambda pair: -pair[1]["sigma"])
     return {
         "by_status": by_status,
         "by_kind": by_kind,
@@ -102,4 +115,11 @@ def technical(product: Product) -> dict[str, Any]:
         .order_by("-probability", "-impact")[:8],
         "dependency_count": Dependency.objects.filter(feature__product=product).count(),
         "in_progress": features.filter(status="in_progress").order_by("rank", "id")[:8],
+        "dependency_graph": charts.dependency_graph(
+            shown, edges, [pk for pk in plan.path.path if pk in shown]
+        ),
+        "critical_path": [titles[pk] for pk in plan.path.path],
+        "critical_weeks": plan.path.length,
+        "risk_heat_map": charts.risk_heat_map(services.risk_counts(product)),
+        "estimate_spread": spread[:10],
     }

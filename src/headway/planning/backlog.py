@@ -1,0 +1,460 @@
+"""The ranked backlog: ordering by a framework or by hand, manual moves, the cut line, and the
+team-defined scorecards and formulas.
+
+RICE, ICE, WSJF, Value/Effort and manual order are read in ONE SQL statement per page: ordered by
+the indexed score column (or rank key), NULLs last, with the total count as an uncorrelated
+scalar subquery evaluated once. The frameworks without a score column (Value/Risk, Eisenhower,
+MoSCoW, Kano, weighted scorecards, formulas) are computed in Python over every feature that
+matches the filters (two or three queries, whatever the size), then sorted and sliced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from headway.core import changes, clock
+from headway.planning import ranking, scoring
+from headway.planning.estimate import cut_line
+from headway.planning.formula import FormulaError, parse_formula
+from headway.planning.models import Feature, PriorityFormula, Scorecard, ScorecardRating
+from headway.planning.services import GROUPS, SCORE_COLUMNS, framework_score, size_of
+from headway.products.models import Product
+
+INDEXED = (*SCORE_COLUMNS, "manual")
+COMPUTED = ("value_risk", "eisenhower", "moscow", "kano", "scorecard", "formula")
+FRAMEWORKS = (*INDEXED, *COMPUTED)
+
+#: Columns a backlog row needs: title, rank, filters' fields and every framework's inputs.
+ROW_FIELDS = (
+    "id",
+    "product_id",
+    "title",
+    "kind",
+    "status",
+    "rank",
+    "team_id",
+    "initiative_id",
+    "release_id",
+    "points",
+    *(field for fields in GROUPS.values() for _, field in fields),
+    "moscow",
+    "kano",
+    *SCORE_COLUMNS.values(),
+)
+
+#: The fields a formula may use, and where each comes from on a backlog row.
+FORMULA_FIELDS: dict[str, Callable[[Any], object]] = {
+    "reach": lambda f: f.rice_reach,
+    "impact": lambda f: f.rice_impact,
+    "confidence": lambda f: f.rice_confidence,
+    "effort": lambda f: f.rice_effort,
+    "ice_impact": lambda f: f.ice_impact,
+    "ice_confidence": lambda f: f.ice_confidence,
+    "ease": lambda f: f.ice_ease,
+    "business_value": lambda f: f.wsjf_business_value,
+    "time_criticality": lambda f: f.wsjf_time_criticality,
+    "risk_reduction": lambda f: f.wsjf_risk_reduction,
+    "job_size": lambda f: f.wsjf_job_size,
+    "value": lambda f: f.value,
+    "effort_rating": lambda f: f.effort,
+    "risk": lambda f: f.risk,
+    "urgent": lambda f: None if f.urgent is None else float(f.urgent),
+    "important": lambda f: None if f.important is None else float(f.important),
+    "points": lambda f: size_of(f),
+    "rice": lambda f: f.rice_score,
+    "ice": lambda f: f.ice_score,
+    "wsjf": lambda f: f.wsjf_score,
+    "moscow": lambda f: scoring.MOSCOW_WEIGHTS.get(f.moscow),
+    "kano": lambda f: scoring.KANO_CATEGORIES.get(f.kano),
+    "votes": lambda f: getattr(f, "votes", 0),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the backlog is narrowed to (the page's filter form and the API's query)."""
+
+    kind: str | None = None
+    team: int | None = None
+    status: str | None = None
+    initiative: int | None = None
+    release: int | None = None
+    q: str | None = None
+
+    def apply(self, queryset: QuerySet[Feature]) -> QuerySet[Feature]:
+        for name in ("kind", "status"):
+            value = getattr(self, name)
+            if value:
+                queryset = queryset.filter(**{name: value})
+        for name in ("team", "initiative", "release"):
+            value = getattr(self, name)
+            if value:
+                queryset = queryset.filter(**{f"{name}_id": value})
+        if self.q:
+            queryset = queryset.filter(
+                Q(title__icontains=self.q) | Q(description__icontains=self.q)
+            )
+        return queryset
+
+
+@dataclass
+class Row:
+    """One backlog line: the feature and its score under the chosen framework."""
+
+    feature: Feature
+    score: float | None
+    label: str | None
+    explanation: str
+
+
+def _order(framework: str) -> list[Any]:
+    if framework == "manual":
+        return ["rank", "id"]
+    column = SCORE_COLUMNS[framework]
+    if connection.vendor == "postgresql":
+        # Matches the (product, score DESC NULLS LAST, id) index the migration builds there.
+        return [F(column).desc(nulls_last=True), "id"]
+    # SQLite sorts NULL lowest, so a plain descending order already puts them last and matches
+    # the (product, -score, id) index as declared.
+    return [F(column).desc(), "id"]
+
+
+def resolve_extra(
+    product: Product, framework: str, scorecard: int | None, formula: int | None
+) -> Any:
+    """The scorecard or parsed formula a computed framework needs (a 422 names what is missing)."""
+    if framework == "scorecard":
+        card = (
+            Scorecard.objects.filter(product=product, pk=scorecard).first() if scorecard else None
+        )
+        if card is None:
+            raise ValidationError({"scorecard": ["Choose one of this product's scorecards."]})
+        return card
+    if framework == "formula":
+        saved = (
+            PriorityFormula.objects.filter(product=product, pk=formula).first() if formula else None
+        )
+        if saved is None:
+            raise ValidationError({"formula": ["Choose one of this product's formulas."]})
+        return parse_formula(saved.expression, FORMULA_FIELDS)
+    return None
+
+
+def _row(feature: Feature, framework: str, extra: Any, ratings: Mapping[int, Any]) -> Row:
+    if framework == "manual":
+        return Row(feature, None, None, f"Placed by hand (rank key {feature.rank or '—'}).")
+    if framework == "scorecard":
+        card: Scorecard = extra
+        given = ratings.get(feature.pk)
+        if not given:
+            return Row(feature, None, None, f"Not rated on the scorecard {card.name}.")
+        try:
+            score = scoring.weighted_scorecard(criteria_of(card), given)
+        except scoring.ScoringInputError as error:
+            return Row(feature, None, None, f"Incomplete rating: {error.message}")
+        return Row(feature, score.value, None, score.explanation)
+    if framework == "formula":
+        values = {name: get(feature) for name, get in FORMULA_FIELDS.items()}
+        score = extra.score(values)
+        return Row(feature, score.value, None, score.explanation)
+    result = framework_score(feature, framework)
+    name = framework.replace("_", " ")
+    if framework in SCORE_COLUMNS:
+        # The ranked order comes from the stored column, so the score shown is that column.
+        stored = getattr(feature, SCORE_COLUMNS[framework])
+        if result is None:
+            if stored is None:
+                return Row(feature, None, None, f"No {name} inputs yet.")
+            return Row(feature, stored, None, f"{name} {stored:g} (its inputs were not recorded)")
+        return Row(feature, stored, result.label, result.explanation)
+    if result is None:
+        return Row(feature, None, None, f"No {name} inputs yet.")
+    return Row(feature, result.value, result.label, result.explanation)
+
+
+def ranked(
+    product: Product,
+    framework: str,
+    filters: Filters,
+    limit: int,
+    offset: int,
+    *,
+    scorecard: int | None = None,
+    formula: int | None = None,
+) -> tuple[list[Row], int]:
+    """One page of the backlog of ``product`` ranked by ``framework``, and the total count."""
+    if framework not in FRAMEWORKS:
+        raise ValidationError(
+            {"framework": [f"Unknown framework {framework!r}; use one of {', '.join(FRAMEWORKS)}."]}
+        )
+    extra = resolve_extra(product, framework, scorecard, formula)
+    base = filters.apply(Feature.objects.filter(product=product))
+    if framework in INDEXED:
+        total = base.order_by().values("product_id").annotate(n=Count("id")).values("n")
+        page = list(
+            base.only(*ROW_FIELDS)
+            .annotate(total=Coalesce(Subquery(total, output_field=IntegerField()), Value(0)))
+            .order_by(*_order(framework))[offset : offset + limit]
+        )
+        count = page[0].total if page else (base.count() if offset else 0)
+        return [_row(f, framework, extra, {}) for f in page], count
+    rows_qs = base.only(*ROW_FIELDS)
+    if framework == "formula" and "votes" in extra.fields:
+        rows_qs = rows_qs.annotate(
+            votes=Coalesce(
+                Subquery(
+                    Feature.ideas.rel.related_model.objects.filter(feature=OuterRef("pk"))  # type: ignore[attr-defined]
+                    .order_by()
+                    .values("feature")
+                    .annotate(s=Sum("vote_count"))
+                    .values("s")
+                ),
+                Value(0),
+            )
+        )
+    ratings: dict[int, Any] = {}
+    if framework == "scorecard":
+        ratings = dict(
+            ScorecardRating.objects.filter(scorecard=extra, feature__product=product).values_list(
+                "feature_id", "ratings"
+            )
+        )
+    rows = [_row(f, framework, extra, ratings) for f in rows_qs.order_by("rank", "id")]
+    # Higher first, unscored last; ties keep the manual order (the sort is stable).
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0.0)))
+    return rows[offset : offset + limit], len(rows)
+
+
+def criteria_of(card: Scorecard) -> list[scoring.Criterion]:
+    return [
+        scoring.Criterion(
+            name=c["name"], weight=c["weight"], low=c.get("low", 1.0), high=c.get("high", 10.0)
+        )
+        for c in card.criteria
+    ]
+
+
+# --- Manual order ---------------------------------------------------------------------------------
+
+
+def _renumber(product: Product) -> None:
+    """Give every feature of ``product`` fresh evenly spaced keys in today's order (rare: only
+    when legacy or imported keys are malformed or tie)."""
+    features = list(Feature.objects.filter(product=product).order_by("rank", "id").only("id"))
+    for feature, key in zip(features, ranking.keys_for(len(features)), strict=True):
+        feature.rank = key
+    Feature.objects.bulk_update(features, ["rank"], batch_size=1000)
+
+
+def move(feature: Feature, *, before: int | None = None, after: int | None = None) -> str:
+    """Put ``feature`` right after feature ``after`` (or right before ``before``): one UPDATE of
+    its rank key. Moves within a product are serialised by locking the product row, so two
+    concurrent moves never compute keys from the same stale neighbours.
+
+    Rank is ordering, not content: it does not bump the feature's version, so reordering the
+    backlog never makes someone's open edit of the feature stale.
+    """
+    if before is None and after is None:
+        raise ValidationError({"after": ["Say which feature to place it after or before."]})
+    with transaction.atomic():
+        Product.objects.select_for_update().filter(pk=feature.product_id).first()
+        for _attempt in range(2):
+            siblings = Feature.objects.filter(product_id=feature.product_id).exclude(pk=feature.pk)
+            anchor_id: int = after if after is not None else before  # type: ignore[assignment]
+            anchor = siblings.filter(pk=anchor_id).only("id", "rank").first()
+            if anchor is None:
+                field = "after" if after is not None else "before"
+                raise ValidationError(
+                    {field: [f"Feature {anchor_id} is not another feature of this product."]}
+                )
+            order = siblings.order_by("rank", "id").only("id", "rank")
+            if after is not None:
+                low: str | None = anchor.rank
+                neighbour = order.filter(
+                    Q(rank__gt=anchor.rank) | Q(rank=anchor.rank, id__gt=anchor.pk)
+                ).first()
+                high = neighbour.rank if neighbour else None
+            else:
+                high = anchor.rank
+                neighbour = (
+                    siblings.filter(Q(rank__lt=anchor.rank) | Q(rank=anchor.rank, id__lt=anchor.pk))
+                    .order_by("-rank", "-id")
+                    .only("id", "rank")
+                    .first()
+                )
+                low = neighbour.rank if neighbour else None
+            try:
+                key = ranking.key_between(low or None, high)
+            except ranking.RankKeyError:
+                _renumber(feature.product)
+                continue
+            Feature.objects.filter(pk=feature.pk).update(rank=key)
+            feature.rank = key
+            return key
+    raise ValidationError({"rank": ["The backlog order could not be updated; try again."]})
+
+
+# --- Cut line -------------------------------------------------------------------------------------
+
+
+class CapacitySource(Protocol):
+    """How much work fits between two dates. Throughput is one source; a Monte Carlo forecast
+    (releases/forecasting) can be another."""
+
+    @property
+    def unit(self) -> str:
+        """ "points" or "items"."""
+        ...
+
+    def capacity(self, start: dt.date, end: dt.date) -> float: ...
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """A steady rate: ``per_week`` points (or items) every week."""
+
+    per_week: float
+    unit: str = "points"
+
+    def capacity(self, start: dt.date, end: dt.date) -> float:
+        return max(0.0, (end - start).days / 7 * self.per_week)
+
+
+def cutline(
+    product: Product,
+    framework: str,
+    until: dt.date,
+    source: CapacitySource,
+    filters: Filters | None = None,
+    *,
+    scorecard: int | None = None,
+    formula: int | None = None,
+    limit: int = 2000,
+) -> dict[str, Any]:
+    """Which open items, in the framework's order, fit before ``until`` at ``source``'s rate."""
+    start = clock.today()
+    if until <= start:
+        raise ValidationError({"date": [f"Choose a date after today ({start})."]})
+    open_only = filters or Filters()
+    rows, _ = ranked(product, framework, open_only, limit, 0, scorecard=scorecard, formula=formula)
+    rows = [r for r in rows if r.feature.status not in ("done", "cancelled")]
+    capacity = source.capacity(start, until)
+    sizes = [(r.feature.pk, 1.0 if source.unit == "items" else size_of(r.feature)) for r in rows]
+    result = cut_line(sizes, capacity)
+    by_id = {r.feature.pk: r for r in rows}
+
+    def item(pk: int) -> dict[str, Any]:
+        row = by_id[pk]
+        return {
+            "id": pk,
+            "title": row.feature.title,
+            "size": size_of(row.feature),
+            "score": row.score,
+        }
+
+    return {
+        "framework": framework,
+        "date": until,
+        "unit": source.unit,
+        "capacity": round(result.capacity, 2),
+        "used": round(result.used, 2),
+        "fits": [item(pk) for pk in result.fits],
+        "after": [item(pk) for pk in result.after],
+        "unestimated": list(result.unestimated),
+    }
+
+
+# --- Scorecards and formulas ----------------------------------------------------------------------
+
+
+def _check_criteria(criteria: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = [
+        {
+            "name": str(c.get("name", "")).strip(),
+            "weight": c.get("weight"),
+            "low": c.get("low", 1.0),
+            "high": c.get("high", 10.0),
+        }
+        for c in criteria
+    ]
+    try:
+        scoring._validate_criteria(
+            [scoring.Criterion(c["name"], c["weight"], c["low"], c["high"]) for c in cleaned]
+        )
+    except scoring.ScoringInputError as error:
+        raise ValidationError({error.field: [error.message]}) from None
+    return cleaned
+
+
+def save_scorecard(
+    user: Any,
+    product: Product,
+    values: Mapping[str, Any],
+    card: Scorecard | None = None,
+    expected_version: int | None = None,
+) -> Scorecard:
+    """Create or change a scorecard; its criteria are checked by planning.scoring."""
+    fields = dict(values)
+    if "criteria" in fields:
+        fields["criteria"] = _check_criteria(fields["criteria"])
+    if card is None:
+        return changes.create(Scorecard, user=user, product=product, **fields)
+    return changes.update(card, fields, user=user, expected_version=expected_version)
+
+
+def rate(
+    user: Any, card: Scorecard, feature: Feature, ratings: Mapping[str, float]
+) -> scoring.Score:
+    """Store ``feature``'s ratings on ``card`` (replacing earlier ones) and return its score."""
+    try:
+        score = scoring.weighted_scorecard(criteria_of(card), ratings)
+    except scoring.ScoringInputError as error:
+        raise ValidationError({error.field: [error.message]}) from None
+    with transaction.atomic():
+        existing = ScorecardRating.objects.filter(scorecard=card, feature=feature).first()
+        if existing is None:
+            changes.create(
+                ScorecardRating, user=user, scorecard=card, feature=feature, ratings=dict(ratings)
+            )
+        else:
+            changes.update(existing, {"ratings": dict(ratings)}, user=user)
+    return score
+
+
+def check_formula(expression: str) -> None:
+    """Refuse a formula that does not parse, naming the column of the problem."""
+    try:
+        parse_formula(expression, FORMULA_FIELDS)
+    except FormulaError as error:
+        raise ValidationError(
+            {"expression": [f"Column {error.position}: {error.message}."]}
+        ) from None
+
+
+def save_formula(
+    user: Any,
+    product: Product,
+    values: Mapping[str, Any],
+    saved: PriorityFormula | None = None,
+    expected_version: int | None = None,
+) -> PriorityFormula:
+    """Create or change a formula score after parsing it."""
+    if "expression" in values:
+        check_formula(values["expression"])
+    if saved is None:
+        return changes.create(PriorityFormula, user=user, product=product, **values)
+    return changes.update(saved, dict(values), user=user, expected_version=expected_version)
+
+
+def finite(value: float | None) -> float | None:
+    """JSON has no infinities: an unbounded score is reported as no score."""
+    return value if value is None or math.isfinite(value) else None
