@@ -137,12 +137,18 @@ feedback_queryset = services.feedback_queryset
 idea_queryset = services.idea_queryset
 
 
+def fresh_idea(idea_id: int) -> Idea:
+    """The idea as stored now, with its demand figures."""
+    return services.add_demand([idea_queryset().get(pk=idea_id)])[0]
+
+
 def product_of(request: HttpRequest, product_id: int, role: str = Role.VIEWER) -> Product:
     return access_of(request).get(Product.objects.all(), role, pk=product_id)
 
 
 def one_idea(request: HttpRequest, idea_id: int, role: str = Role.VIEWER) -> Idea:
-    return access_of(request).get(idea_queryset().select_related("product"), role, pk=idea_id)
+    idea = access_of(request).get(idea_queryset().select_related("product"), role, pk=idea_id)
+    return services.add_demand([idea])[0]
 
 
 def one_feedback(request: HttpRequest, feedback_id: int, role: str = Role.VIEWER) -> Feedback:
@@ -296,7 +302,7 @@ def create_idea(
     """Add an idea (contributors and above); it starts as new."""
     product = product_of(request, product_id, Role.CONTRIBUTOR)
     idea = services.create_idea(request.user, product, **payload.dict())
-    idea = idea_queryset().get(pk=idea.pk)
+    idea = fresh_idea(idea.pk)
     with_etag(response, idea)
     return Status(201, idea_out(idea))
 
@@ -318,7 +324,7 @@ def patch_idea(
     idea = one_idea(request, idea_id, Role.PRODUCT_MANAGER)
     values = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     services.update_idea(request.user, idea, values, expected_version(request, idea))
-    idea = idea_queryset().get(pk=idea.pk)
+    idea = fresh_idea(idea.pk)
     with_etag(response, idea)
     return idea_out(idea)
 
@@ -397,8 +403,8 @@ def merge_idea(request: HttpRequest, idea_id: int, payload: MergeIn) -> dict[str
         raise invalid("into", f"There is no idea #{payload.into}.")
     result = services.merge(request.user, idea, into)
     return {
-        "idea": idea_out(idea_queryset().get(pk=idea.pk)),
-        "into": idea_out(idea_queryset().get(pk=result.into.pk)),
+        "idea": idea_out(fresh_idea(idea.pk)),
+        "into": idea_out(fresh_idea(result.into.pk)),
         "votes_moved": result.votes_moved,
         "votes_dropped": result.votes_dropped,
         "feedback_moved": result.links_moved,
@@ -420,6 +426,6 @@ def promote_idea(request: HttpRequest, idea_id: int) -> Status[dict[str, Any]]:
         201,
         {
             "feature": {"id": feature.pk, "title": feature.title, "status": feature.status},
-            "idea": idea_out(idea_queryset().get(pk=idea.pk)),
+            "idea": idea_out(fresh_idea(idea.pk)),
         },
     )

@@ -92,6 +92,8 @@ class Idea(Versioned):
                 fields=["product", "-vote_count", "-created", "-id"], name="idea_votes_order"
             ),
             models.Index(fields=["product", "status"], name="idea_status"),
+            # The similar-ideas index checks each product's latest change on every use.
+            models.Index(fields=["product", "updated"], name="idea_changed"),
         ]
 
     def __str__(self) -> str:

@@ -229,16 +229,14 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
 def suggestions_for(request: HttpRequest, slug: str) -> HttpResponse:
     """Public ideas like the one being typed, so visitors vote instead of repeating it."""
     product = _product(slug)
-    text = " ".join(request.GET.get(f, "")[:2000] for f in ("title", "description")).strip()
-    found = [
-        s.idea
-        for s in suggestions.for_text(product, text)
-        if s.idea.public and s.idea.status != IdeaStatus.DUPLICATE
-    ][:5]
+    title = request.GET.get("title", "")[:2000]
+    body = request.GET.get("description", "")[:2000]
+    found = [s.idea for s in suggestions.for_text(product, title, body, limit=15) if s.idea.public]
+    text = f"{title} {body}".strip()
     return render(
         request,
         "discovery/portal/_suggestions.html",
-        {"product": product, "ideas": found, "text": text},
+        {"product": product, "ideas": found[:5], "text": text},
     )
 
 

@@ -175,10 +175,10 @@ def ideas(request: HttpRequest, product_id: int) -> HttpResponse:
 def idea_suggestions(request: HttpRequest, product_id: int) -> HttpResponse:
     """Ideas like the text being typed (a new idea's title, or feedback): htmx fragment."""
     product = product_for(request, product_id)
-    text = " ".join(
-        request.GET.get(field, "")[:2000] for field in ("title", "description", "text")
-    ).strip()
-    found = suggestions.for_text(product, text, exclude=as_id(request.GET.get("exclude")))
+    title = (request.GET.get("title") or request.GET.get("text") or "")[:2000]
+    body = request.GET.get("description", "")[:2000]
+    found = suggestions.for_text(product, title, body, exclude=as_id(request.GET.get("exclude")))
+    text = f"{title} {body}".strip()
     return render(
         request,
         "discovery/_suggestions.html",
@@ -196,7 +196,7 @@ def _idea(request: HttpRequest, idea_id: int, role: str = Role.VIEWER) -> Idea:
 @login_required
 def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
     """One idea: demand figures, linked feedback, votes, status, merge and promotion."""
-    idea = _idea(request, idea_id)
+    idea = services.add_demand([_idea(request, idea_id)])[0]
     product = idea.product
     evidence = (
         FeedbackLink.objects.filter(idea=idea)
