@@ -160,3 +160,26 @@ def test_portal_suggests_only_public_ideas(world: World, ideas: list[Idea]) -> N
     )
     assert "Dark mode for reports" in page
     assert "Dark mode for dashboards" not in page
+
+
+def test_similar_queries_do_not_grow_with_ideas(world: World, pm_api: Api) -> None:
+    target = Idea.objects.create(product=world.product, title="Dark mode", description="dark")
+
+    def add(n: int, start: int) -> None:
+        Idea.objects.bulk_create(
+            [
+                Idea(product=world.product, title=f"Dark theme {i}", description="dark mode")
+                for i in range(start, start + n)
+            ]
+        )
+
+    def count() -> int:
+        pm_api.get(f"/ideas/{target.pk}/similar?limit=50")  # brings the index up to date
+        with CaptureQueriesContext(connection) as queries:
+            assert pm_api.get(f"/ideas/{target.pk}/similar?limit=50").status_code == 200
+        return len(queries)
+
+    add(3, 0)
+    few = count()
+    add(27, 100)
+    assert count() == few

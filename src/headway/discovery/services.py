@@ -160,7 +160,8 @@ def feedback_of(
     queryset = search.matching(queryset, q)
     if sort == "oldest":
         return queryset.order_by("created", "id")
-    if sort == "triage":
+    if sort == "triage" and not state:
+        # With one state chosen the triage order is just recency, read off an index.
         return queryset.annotate(
             triage=Case(
                 When(state=FeedbackState.NEW, then=Value(0)),

@@ -153,7 +153,9 @@ def ideas(request: HttpRequest, product_id: int) -> HttpResponse:
     statuses = [s for s in request.GET.getlist("status") if s in IdeaStatus.values]
     sort = "recent" if request.GET.get("sort") == "recent" else "votes"
     q = request.GET.get("q", "")[:200]
-    page = paged(request, services.ideas_of(product, q=q, status=statuses or None, sort=sort))
+    # Merged duplicates only clutter the list: shown when asked for by their status.
+    shown = statuses or [s for s in IdeaStatus.values if s != IdeaStatus.DUPLICATE]
+    page = paged(request, services.ideas_of(product, q=q, status=shown, sort=sort))
     with_my_votes(services.add_demand(page.items), request)
     context = {
         "product": product,
@@ -204,8 +206,6 @@ def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
         .order_by("-feedback__created", "-id")
     )
     votes = Vote.objects.filter(idea=idea).select_related("user", "customer", "proxy_by")
-    from headway.activity.audit import history
-
     context = {
         "product": product,
         "section": "ideas",
@@ -215,7 +215,6 @@ def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
         "votes": votes.order_by("-created", "-id")[:100],
         "duplicates": Idea.objects.filter(merged_into=idea).order_by("-id"),
         "next_states": [(s, IdeaStatus(s).label) for s in workflow.allowed_next(idea.status)],
-        "history": history(idea)[:20],
         "form": IdeaForm(
             initial={
                 "title": idea.title,
@@ -435,11 +434,16 @@ def triage(request: HttpRequest, product_id: int) -> HttpResponse:
     filters = _feedback_filters(request)
     if "state" not in request.GET:
         filters["state"] = FeedbackState.NEW
+    page = paged(request, services.feedback_of(product, sort="triage", **filters))
+    if filters["state"] == FeedbackState.NEW and not filters["q"]:
+        new_count = page.count
+    else:
+        new_count = Feedback.objects.filter(product=product, state=FeedbackState.NEW).count()
     context = {
         "product": product,
         "section": "feedback",
-        "page": paged(request, services.feedback_of(product, sort="triage", **filters)),
-        "new_count": Feedback.objects.filter(product=product, state=FeedbackState.NEW).count(),
+        "page": page,
+        "new_count": new_count,
         "state_choices": FeedbackState.choices,
         **filters,
         **roles(request, product.workspace_id),
