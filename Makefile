@@ -70,7 +70,7 @@ bench: install assets
 	$(PY) bench/run.py
 
 load: install assets
-	bench/load.sh
+	VENV=$(VENV) PG_URL=$(PG_URL) bench/load.sh
 
 clean:
 	rm -rf $(VENV) node_modules var src/headway/web/static/vendor

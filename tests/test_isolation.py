@@ -29,9 +29,16 @@ ENDPOINTS = [
 ]
 
 #: Endpoints where an outsider legitimately acts in their own scope (no Acme data involved).
-OWN_SCOPE = {("POST", "/auth/token"), ("POST", "/workspaces")}
+OWN_SCOPE = {
+    ("POST", "/auth/token"),
+    ("POST", "/workspaces"),
+    ("POST", "/forecast/when"),
+    ("POST", "/forecast/how-many"),
+}
 #: Writes a viewer may make, and why.
 VIEWER_MAY: dict[tuple[str, str], str] = {
+    ("POST", "/forecast/when"): "a computation on the caller's own numbers; nothing is stored",
+    ("POST", "/forecast/how-many"): "a computation on the caller's own numbers; nothing is stored",
     ("POST", "/workspaces"): "anyone may create their own workspace",
     ("POST", "/notifications/read"): "marks the viewer's own notifications",
     ("PATCH", "/notifications/settings"): "the viewer's own notification settings",
@@ -108,7 +115,7 @@ def acme(world: World) -> dict[str, Any]:
     from headway.interchange.models import ImportJob, Webhook
     from headway.planning.models import Dependency, Feature, Risk, Story
     from headway.products.models import Capability, Competitor, Persona
-    from headway.releases.models import Release
+    from headway.releases.models import ReadinessItem, ReadinessTemplateItem, Release, Scenario
     from headway.roadmaps.models import RadarBlip, Roadmap, RoadmapItem, ShareLink, Snapshot
     from headway.strategy.models import Goal, Initiative, KeyResult
 
@@ -158,6 +165,13 @@ def acme(world: World) -> dict[str, Any]:
         "feedback_id": Feedback.objects.create(product=product, text=f"fb {MARK}").pk,
         "customer_id": customer.pk,
         "release_id": release.pk,
+        "readiness_id": ReadinessItem.objects.create(
+            release=release, function="qa", title=f"r {MARK}"
+        ).pk,
+        "template_item_id": ReadinessTemplateItem.objects.create(
+            workspace=world.workspace, function="qa", title=f"t {MARK}"
+        ).pk,
+        "scenario_id": Scenario.objects.create(product=product, name=f"s {MARK}").pk,
         "roadmap_id": roadmap.pk,
         "roadmap_item_id": roadmap_item.pk,
         "item": f"item-{roadmap_item.pk}",

@@ -260,13 +260,21 @@ STORAGES = {
 }
 
 # --- Email ----------------------------------------------------------------------------------------
-MAILERS = {
-    "default": {
-        "BACKEND": env_str(
-            "HEADWAY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-        )
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_email_backend = env_str(
+    "HEADWAY_EMAIL_BACKEND",
+    _SMTP if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": _email_backend}}
+if _email_backend == _SMTP:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("HEADWAY_SMTP_HOST", "localhost"),
+        "port": env_int("HEADWAY_SMTP_PORT", 25, minimum=1),
+        "username": env_str("HEADWAY_SMTP_USER", ""),
+        "password": env_secret("HEADWAY_SMTP_PASSWORD") or "",
+        "use_tls": env_bool("HEADWAY_SMTP_TLS", False),
+        "timeout": 10,
     }
-}
 DEFAULT_FROM_EMAIL = env_str("HEADWAY_FROM_EMAIL", "headway@localhost")
 # Links in notification emails point here (the address people open Headway at).
 BASE_URL = env_str("HEADWAY_BASE_URL", "http://127.0.0.1:8000")

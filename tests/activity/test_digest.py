@@ -48,7 +48,7 @@ def test_notifications_within_the_interval_go_in_one_email(
     assert message.to == [world.viewer.email]
     assert message.subject == "3 updates in Headway"
     assert "pavel mentioned you on feature 'Single sign-on'" in message.body
-    assert "http://127.0.0.1:8000/comments/features/" in message.body
+    assert "http://127.0.0.1:8000/features/" in message.body  # the item page, once it exists
     assert not Notification.objects.filter(emailed__isnull=True).exists()
 
 

@@ -140,3 +140,15 @@ def test_the_feed_groups_by_day_and_collapses_a_run_of_additions() -> None:
 def test_additions_by_different_people_are_not_collapsed() -> None:
     days = by_day([event(at(25, 12), "A"), event(at(25, 11), "B", actor="tom")])
     assert len(days[0][1]) == 2
+
+
+def test_a_change_of_a_list_field_reads_as_its_items() -> None:
+    change = Change(
+        actor="maya",
+        action="update",
+        model="feature",
+        label="feature",
+        title="SSO",
+        changes={"labels": [["a"], ["a", "b"]]},
+    )
+    assert change.value("labels", 1) == "a, b"

@@ -49,8 +49,11 @@ class Change:
 
     def value(self, name: str, index: int) -> str:
         raw = self.changes[name][index]
-        labels = self.choices.get(name, {})
-        return str(labels.get(raw, raw)) if raw is not None else "nothing"
+        if raw is None:
+            return "nothing"
+        if isinstance(raw, list | dict):  # JSON fields (labels, criteria): no choice labels
+            return ", ".join(map(str, raw)) if isinstance(raw, list) else str(raw)
+        return str(self.choices.get(name, {}).get(raw, raw))
 
 
 def describe(change: Change) -> str:
