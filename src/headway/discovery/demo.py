@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from headway.core import clock
-from headway.discovery import services
 from headway.discovery.models import (
     Customer,
     Feedback,
@@ -22,6 +21,7 @@ from headway.discovery.models import (
     Source,
     Vote,
 )
+from headway.planning.models import Feature
 
 if TYPE_CHECKING:
     from headway.web.demo import Demo
@@ -312,7 +312,32 @@ def populate(demo: Demo) -> None:
     Follower.objects.bulk_create(
         [Follower(idea=ideas[2], email=email) for email in PORTAL_VOTERS[:2]]
     )
-    # Through the services, so the history shows a merge and a promotion.
-    services.merge(demo.users["maya"], ideas[-1], ideas[2])
-    services.promote(demo.users["maya"], ideas[3])
+    # A duplicate merged into the idea it repeats (votes and followers moved, as a merge does),
+    # and an idea already promoted: it points at the planning demo's feature, which carries
+    # the idea's evidence. Written directly, like the rest of the demo, so the audit history
+    # starts empty.
+    duplicate, kept = ideas[-1], ideas[2]
+    Vote.objects.filter(idea=duplicate).exclude(
+        user__in=Vote.objects.filter(idea=kept, user__isnull=False).values("user")
+    ).exclude(customer__in=Vote.objects.filter(idea=kept).values("customer")).exclude(
+        voter_email__in=Vote.objects.filter(idea=kept).exclude(voter_email="").values("voter_email")
+    ).update(idea=kept)
+    Vote.objects.filter(idea=duplicate).delete()
+    Idea.objects.filter(pk=duplicate.pk).update(
+        status=IdeaStatus.DUPLICATE, merged_into=kept, vote_count=0
+    )
+    Idea.objects.filter(pk=kept.pk).update(vote_count=Vote.objects.filter(idea=kept).count())
+    feature = Feature.objects.filter(product=demo.product, title="Row-level security").first()
+    if feature is not None:
+        promoted = ideas[3]
+        Idea.objects.filter(pk=promoted.pk).update(feature=feature)
+        FeedbackLink.objects.bulk_create(
+            [
+                FeedbackLink(
+                    feedback_id=link.feedback_id, feature=feature, importance=link.importance
+                )
+                for link in FeedbackLink.objects.filter(idea=promoted)
+            ],
+            ignore_conflicts=True,
+        )
     demo.objects["ideas"] = ideas
