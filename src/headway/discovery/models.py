@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 
@@ -10,6 +12,11 @@ from headway.core import clock
 from headway.core.models import TimeStamped, Versioned
 from headway.planning.models import Feature
 from headway.products.models import Product
+
+
+def new_token() -> str:
+    """An unguessable token for links sent by email."""
+    return secrets.token_urlsafe(32)
 
 
 class Customer(TimeStamped):
@@ -64,6 +71,7 @@ class Idea(Versioned):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    internal_notes = models.TextField(blank=True, help_text="For the team; never on the portal.")
     submitter_name = models.CharField(max_length=200, blank=True)
     submitter_email = models.EmailField(blank=True)
     merged_into = models.ForeignKey(
@@ -78,9 +86,14 @@ class Idea(Versioned):
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [
-            models.Index(fields=["product", "-created"], name="idea_recent"),
-            models.Index(fields=["product", "-vote_count"], name="idea_votes"),
+            # The two list orders, whole, so a page is read off the index without sorting.
+            models.Index(fields=["product", "-created", "-id"], name="idea_recent_order"),
+            models.Index(
+                fields=["product", "-vote_count", "-created", "-id"], name="idea_votes_order"
+            ),
             models.Index(fields=["product", "status"], name="idea_status"),
+            # The similar-ideas index checks each product's latest change on every use.
+            models.Index(fields=["product", "updated"], name="idea_changed"),
         ]
 
     def __str__(self) -> str:
@@ -159,7 +172,7 @@ class FeedbackState(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
-class Feedback(TimeStamped):
+class Feedback(Versioned):
     """A piece of customer evidence, as the customer said it."""
 
     WORKSPACE_PATH = "product__workspace_id"
@@ -232,3 +245,26 @@ class FeedbackLink(models.Model):
 
     def __str__(self) -> str:
         return f"feedback {self.feedback_id} → {self.idea_id or self.feature_id}"
+
+
+class Follower(models.Model):
+    """A portal visitor (by email) who wants to hear when an idea's status changes."""
+
+    WORKSPACE_PATH = "idea__product__workspace_id"
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="followers")
+    email = models.EmailField()
+    name = models.CharField(max_length=200, blank=True)
+    #: Scheme and host the visitor followed from, to build absolute links in the emails.
+    base_url = models.URLField(max_length=300, blank=True)
+    #: Lets the emails' unfollow link work without an account.
+    token = models.CharField(max_length=43, unique=True, default=new_token)
+    created = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "email"], name="one_follow_per_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} follows {self.idea_id}"
