@@ -45,6 +45,7 @@ from headway.roadmaps.models import LaneBy, Roadmap, RoadmapKind
 from headway.strategy.models import Goal, Initiative, KeyResult
 
 BATCH = 2_000
+ROADMAP_FEATURES = 1_250
 
 AREAS = [
     "dashboards",
@@ -334,7 +335,11 @@ def generate(
                     kind=rng.choice(kinds),
                     status=rng.choice(statuses),
                     initiative=initiatives[n % len(initiatives)],
-                    release=releases[n % len(releases)] if n % 3 else None,
+                    # The first 1,250 features go to release 2.0: the benchmark roadmap
+                    # shows that release, about 1,000 features once done ones are left out.
+                    release=releases[4]
+                    if n < ROADMAP_FEATURES
+                    else (releases[n % len(releases)] if n % 3 else None),
                     team=teams[n % len(teams)],
                     points=points,
                     estimate_optimistic=points * 0.5,
@@ -496,7 +501,12 @@ def generate(
             (RoadmapKind.TECHNOLOGY, LaneBy.LAYER),
         ):
             Roadmap.objects.create(
-                product=product, name=f"{kind.label}", kind=kind, lane_by=lane_by
+                product=product,
+                name=f"{kind.label}",
+                kind=kind,
+                lane_by=lane_by,
+                release=releases[4],
+                statuses="idea,planned,in_progress",
             )
         counts["roadmaps"] = 3
     return Generated(product=product, counts=counts)
