@@ -36,13 +36,14 @@ def production(tmp_path: Path) -> dict[str, str]:
         PYTHONPATH=str(ROOT / "src"),
     )
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests, never in production
     return env
 
 
 def test_check_deploy_passes_in_production(production: dict[str, str]) -> None:
     result = headway(["check", "--deploy", "--fail-level", "WARNING"], production)
-    assert result.returncode == 0, result.stderr
-    assert "no issues" in result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(production: dict[str, str]) -> None:

@@ -404,3 +404,28 @@ def test_cut_line_needs_a_date_and_a_throughput(
     response = pm_api.get(f"/products/{world.product.pk}/backlog/cutline?{query}")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == field
+
+
+def test_cut_line_without_a_throughput_uses_the_monte_carlo_forecast(
+    world: World, pm_api: Api
+) -> None:
+    from headway.core import clock
+    from headway.forecasting import forecast_how_many
+    from headway.releases.forecasts import ThroughputUnit, forecast_history
+
+    now = clock.now()
+    for week in range(1, 13):  # two features finished in each of the last 12 weeks
+        for n in range(2):
+            make(world, f"Done {week}.{n}", status="done", done_at=now - dt.timedelta(weeks=week))
+    for n in range(30):
+        make(world, f"Open {n}", rice_score=100 - n)
+    date = (dt.date.today() + dt.timedelta(weeks=4)).isoformat()
+    body = pm_api.get(
+        f"/products/{world.product.pk}/backlog/cutline?framework=rice&date={date}"
+    ).json()
+    history = forecast_history(world.product, ThroughputUnit.FEATURES).counts
+    expected = forecast_how_many(history, 4, trials=2_000, seed=0).items["85"]
+    assert body["capacity_source"] == "forecast_85"
+    assert body["unit"] == "items"
+    assert body["capacity"] == expected > 0
+    assert [i["title"] for i in body["fits"]] == [f"Open {n}" for n in range(expected)]

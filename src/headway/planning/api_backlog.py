@@ -33,6 +33,7 @@ from headway.planning.schemas import (
     ScorecardPatch,
 )
 from headway.products.models import Product
+from headway.releases.forecasts import forecast_capacity
 
 router = Router(tags=["planning"])
 
@@ -100,7 +101,9 @@ def get_backlog(
 class CutlineQuery(BacklogQuery):
     date: dt.date | None = Field(None, description="Required: the date the work must fit before.")
     throughput: float | None = Field(
-        None, description="Required: points (or items) done per week, more than 0."
+        None,
+        description="Points (or items) done per week, more than 0. Leave out to use the Monte "
+        "Carlo forecast: the features finished by the date with 85 % probability.",
     )
     unit: Literal["points", "items"] = "points"
 
@@ -116,17 +119,31 @@ def get_cutline(
         raise invalid("date", "Give the date the work must fit before (YYYY-MM-DD).")
     if not services.EARLIEST <= query.date <= services.LATEST:
         raise invalid("date", f"Choose a date between {services.EARLIEST} and {services.LATEST}.")
-    if query.throughput is None or not 0 < query.throughput < 1e9:
+    source: backlog.CapacitySource
+    if query.throughput is None:
+        forecast = forecast_capacity(product)
+        if forecast is None:
+            raise invalid(
+                "throughput",
+                "No feature has been finished yet, so there is nothing to forecast from: "
+                "give the throughput per week.",
+            )
+        source = forecast
+    elif not 0 < query.throughput < 1e9:
         raise invalid("throughput", "Give the throughput per week, a number above 0.")
-    return backlog.cutline(
+    else:
+        source = backlog.Throughput(query.throughput, query.unit)
+    result = backlog.cutline(
         product,
         query.framework,
         query.date,
-        backlog.Throughput(query.throughput, query.unit),
+        source,
         _filters(query),
         scorecard=query.scorecard,
         formula=query.formula,
     )
+    result["capacity_source"] = "throughput" if query.throughput else "forecast_85"
+    return result
 
 
 @router.post("/features/{feature_id}/rank", summary="Move in the manual order")

@@ -40,6 +40,7 @@ from headway.planning.models import (
     Team,
 )
 from headway.products.models import Product
+from headway.releases.forecasts import forecast_capacity
 from headway.strategy.models import Initiative
 
 PAGE_SIZE = 100
@@ -102,13 +103,20 @@ def backlog_page(request: HttpRequest, product_id: int) -> HttpResponse:
     cut_after: int | None = None
     until = request.GET.get("date")
     throughput = request.GET.get("throughput")
-    if until and throughput and not error:
+    if until and not error:
         try:
+            source: backlog.CapacitySource | None = (
+                backlog.Throughput(float(throughput), request.GET.get("unit") or "points")
+                if throughput
+                else forecast_capacity(product)
+            )
+            if source is None:
+                raise ValueError("no history to forecast from")
             cut = backlog.cutline(
                 product,
                 framework,
                 dt.date.fromisoformat(until),
-                backlog.Throughput(float(throughput), request.GET.get("unit") or "points"),
+                source,
                 filters,
                 scorecard=scorecard,
                 formula=formula,

@@ -21,6 +21,7 @@ from headway.forecasting import (
     ForecastInputError,
     WhenForecast,
     forecast_effort,
+    forecast_how_many,
     forecast_when,
     week_start,
     weekly_throughput,
@@ -111,6 +112,28 @@ def forecast_history(product: Product, unit: str = ThroughputUnit.STORIES) -> Th
     lead = next((i for i, count in enumerate(counts) if count), len(counts))
     start = history.start + dt.timedelta(weeks=lead) if history.start else None
     return Throughput(history.unit, start, counts[lead:], history.source)
+
+
+@dataclass(frozen=True)
+class ForecastCapacity:
+    """How many backlog items fit between two dates, by the Monte Carlo forecast: the number of
+    features the team finishes by then with 85 % probability (planning's cut line uses it when
+    no throughput is given)."""
+
+    history: tuple[int, ...]
+    unit: str = "items"
+    confidence: str = "85"
+
+    def capacity(self, start: dt.date, end: dt.date) -> float:
+        weeks = max(1, -(-(end - start).days // 7))
+        forecast = forecast_how_many(list(self.history), weeks, trials=2_000, seed=0)
+        return float(forecast.items[self.confidence])
+
+
+def forecast_capacity(product: Product) -> ForecastCapacity | None:
+    """The forecast capacity of `product`'s finished-features history, or None without one."""
+    counts = forecast_history(product, ThroughputUnit.FEATURES).counts
+    return ForecastCapacity(tuple(counts)) if any(counts) else None
 
 
 def import_throughput(product: Product, unit: str, rows: Sequence[tuple[dt.date, int]]) -> int:
