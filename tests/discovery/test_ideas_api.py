@@ -387,7 +387,7 @@ def test_merge_is_recorded_in_the_history_of_both(world: World, pm_api: Api) -> 
     assert on_dup.changes["status"] == ["new", "duplicate"]
     assert on_dup.changes["merged_into"] == [None, keep.pk]
     on_keep = AuditEvent.objects.get(object_id=keep.pk, action="merge")
-    assert on_keep.changes["merged"] == [None, dup.pk]
+    assert on_keep.changes["duplicates"][1].startswith(f"#{dup.pk} 'a' merged in")
     assert on_keep.user == world.pm
 
 

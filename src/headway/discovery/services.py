@@ -461,10 +461,13 @@ def merge(user: Any, idea: Idea, into: Idea) -> MergeResult:
             instance=target,
             user=user,
             action="merge",
+            # One readable entry in the history: "changed the duplicates of idea 'Dark mode'".
             changes={
-                "merged": [None, source.pk],
-                "votes_moved": [None, moved],
-                "feedback_moved": [None, links_moved],
+                "duplicates": [
+                    None,
+                    f"#{source.pk} '{source.title}' merged in: {moved} vote(s) and "
+                    f"{links_moved} feedback moved, {dropped} double vote(s) counted once",
+                ]
             },
         )
         notify.status_changed(source, old_status, followers)
