@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from headway.accounts.models import Membership, Role, User, Workspace
 from headway.core import clock
@@ -509,4 +509,8 @@ def generate(
                 statuses="idea,planned,in_progress",
             )
         counts["roadmaps"] = 3
+    # Fresh statistics after a bulk load, as autovacuum would gather them in time: without them
+    # PostgreSQL plans the first queries over 100,000 new rows as if the tables were empty.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return Generated(product=product, counts=counts)
