@@ -138,7 +138,7 @@ def main() -> None:
             lambda i: (
                 api.get(f"/api/v1/roadmaps/{roadmap.pk}/export?format=svg") if roadmap else None
             ),
-            400,
+            200,
         ),
     }
     only = set(sys.argv[1:])
