@@ -429,3 +429,24 @@ def test_cut_line_without_a_throughput_uses_the_monte_carlo_forecast(
     assert body["unit"] == "items"
     assert body["capacity"] == expected > 0
     assert [i["title"] for i in body["fits"]] == [f"Open {n}" for n in range(expected)]
+
+
+def test_a_kept_schedule_follows_every_change_of_its_input(world: World, pm_api: Api) -> None:
+    team = Team.objects.create(product=world.product, name="Core", capacity_per_week=5)
+    a = make(world, "A", points=5, team=team, rank="a")
+    b = make(world, "B", points=5, team=team, rank="b")
+    url = f"/products/{world.product.pk}/schedule?start=2030-01-07"
+
+    def starts() -> dict[str, str]:
+        return {i["title"]: i["start"] for i in pm_api.get(url).json()["items"]}
+
+    assert starts() == {"A": "2030-01-07", "B": "2030-01-14"}
+    # A rank move is a bare UPDATE that bumps no version: the schedule must still see it.
+    Feature.objects.filter(pk=b.pk).update(rank="0")
+    assert starts() == {"A": "2030-01-14", "B": "2030-01-07"}
+    Dependency.objects.create(feature=b, depends_on=a)
+    assert starts() == {"A": "2030-01-07", "B": "2030-01-14"}
+    Team.objects.filter(pk=team.pk).update(capacity_per_week=10)
+    assert starts() == {"A": "2030-01-07", "B": "2030-01-14"}  # B still waits for A
+    Dependency.objects.all().delete()
+    assert starts() == {"A": "2030-01-07", "B": "2030-01-07"}  # both fit in one week now

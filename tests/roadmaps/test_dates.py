@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from headway.planning.models import Team
+from headway.planning.models import Feature, Team
 from headway.roadmaps import services
 from headway.roadmaps.dates import (
     DateFacts,
@@ -159,3 +159,15 @@ def test_without_throughput_there_is_no_forecast(world: World) -> None:
     lonely = feature(world, "Lonely")
     resolved = services.resolve_dates(world.product, [lonely], TODAY)
     assert resolved[lonely.pk].source is None
+
+
+def test_a_kept_schedule_follows_a_rank_move(world: World) -> None:
+    team = Team.objects.create(product=world.product, name="Core", capacity_per_week=5)
+    first = feature(world, "First", points=5, team=team, rank="a")
+    second = feature(world, "Second", points=5, team=team, rank="b")
+    assert services.resolve_dates(world.product, [first, second], TODAY)[first.pk].start == TODAY
+    # A manual reorder writes the rank alone, without a version bump; the schedule sees it.
+    Feature.objects.filter(pk=second.pk).update(rank="0")
+    moved = services.resolve_dates(world.product, [first, second], TODAY)
+    assert moved[second.pk].start == TODAY
+    assert moved[first.pk].start == TODAY + dt.timedelta(weeks=1)

@@ -271,3 +271,24 @@ def test_roadmap_list_page_queries_do_not_grow(world: World) -> None:
     for i in range(27):
         roadmap(world, name=f"B{i}")
     assert page_queries(client, url) == few
+
+
+def test_the_items_table_shows_the_first_rows_and_offers_the_rest(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from headway.roadmaps import views
+
+    monkeypatch.setattr(views, "TABLE_ROWS", 2)
+    for day in (3, 1, 2):
+        feature(world, f"Day {day}", start_date=D(2030, 2, day), end_date=D(2030, 2, 20))
+    plan = roadmap(world)
+    client = signed_in(world)
+    page = client.get(f"/roadmaps/{plan.pk}/").text
+    table = page.split('class="table roadmap-table"', 1)[1]
+    assert table.index("Day 1") < table.index("Day 2")
+    assert "Day 3" not in table  # the third by start date waits behind the link
+    assert "Showing the first 2 of 3 items by start date" in page
+    assert "items=all" in page
+    everything = client.get(f"/roadmaps/{plan.pk}/?zoom=month&items=all").text
+    assert "Day 3" in everything.split('class="table roadmap-table"', 1)[1]
+    assert "Showing the first" not in everything

@@ -6,6 +6,7 @@ audit history records it. Callers check roles; these functions check the domain 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -295,38 +296,56 @@ def ideas_of(
     return queryset.order_by("-vote_count", "-created", "-id")
 
 
-def add_demand(ideas: list[Idea]) -> list[Idea]:
-    """Set each idea's demand figures, in three indexed queries whatever the number of ideas:
-    `feedback_count` (linked feedback), `customer_count` (distinct customers who voted by proxy
-    or gave linked feedback) and `revenue_weight` (the sum of those customers' annual revenue,
-    each customer counted once). Voters are `vote_count`, kept by the vote functions."""
-    if not ideas:
-        return ideas
-    ids = [idea.pk for idea in ideas]
-    links: dict[int, int] = dict.fromkeys(ids, 0)
-    customers: dict[int, set[int]] = {pk: set() for pk in ids}
-    for idea_id, customer_id in FeedbackLink.objects.filter(idea_id__in=ids).values_list(
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """The demand behind an idea beyond its votes (see ``demand_of``)."""
+
+    feedback: int = 0
+    customers: int = 0
+    revenue: Decimal = Decimal(0)
+
+
+def demand_of(ideas: Iterable[int] | models.QuerySet[Any]) -> dict[int, Demand]:
+    """Idea id → its demand, in three indexed queries whatever the number of ideas: linked
+    feedback, distinct customers who voted by proxy or gave linked feedback, and the sum of
+    those customers' annual revenue (each customer counted once). ``ideas`` is ids, or a
+    queryset of ids (``.values("pk")``) that stays a subquery."""
+    links: dict[int, int] = {}
+    customers: dict[int, set[int]] = {}
+    for idea_id, customer_id in FeedbackLink.objects.filter(idea_id__in=ideas).values_list(
         "idea_id", "feedback__customer_id"
     ):
-        links[idea_id] += 1
+        links[idea_id] = links.get(idea_id, 0) + 1
         if customer_id is not None:
-            customers[idea_id].add(customer_id)
+            customers.setdefault(idea_id, set()).add(customer_id)
     for idea_id, customer_id in Vote.objects.filter(
-        idea_id__in=ids, customer__isnull=False
+        idea_id__in=ideas, customer__isnull=False
     ).values_list("idea_id", "customer_id"):
-        customers[idea_id].add(customer_id)
+        customers.setdefault(idea_id, set()).add(customer_id)
     everyone = set().union(*customers.values())
     revenue: dict[int, Decimal] = {}
     if everyone:
         rows = Customer.objects.filter(pk__in=everyone, revenue__isnull=False)
         revenue = {pk: amount or Decimal(0) for pk, amount in rows.values_list("pk", "revenue")}
-    for idea in ideas:
-        mine = customers[idea.pk]
-        idea.feedback_count = links[idea.pk]  # type: ignore[attr-defined]
-        idea.customer_count = len(mine)  # type: ignore[attr-defined]
-        idea.revenue_weight = sum(  # type: ignore[attr-defined]
-            (revenue.get(pk, Decimal(0)) for pk in mine), Decimal(0)
+    return {
+        pk: Demand(
+            feedback=links.get(pk, 0),
+            customers=len(customers.get(pk, ())),
+            revenue=sum((revenue.get(c, Decimal(0)) for c in customers.get(pk, ())), Decimal(0)),
         )
+        for pk in links.keys() | customers.keys()
+    }
+
+
+def add_demand(ideas: list[Idea]) -> list[Idea]:
+    """Set each idea's demand figures (``demand_of``): `feedback_count`, `customer_count` and
+    `revenue_weight`. Voters are `vote_count`, kept by the vote functions."""
+    demand = demand_of([idea.pk for idea in ideas]) if ideas else {}
+    for idea in ideas:
+        mine = demand.get(idea.pk, Demand())
+        idea.feedback_count = mine.feedback  # type: ignore[attr-defined]
+        idea.customer_count = mine.customers  # type: ignore[attr-defined]
+        idea.revenue_weight = mine.revenue  # type: ignore[attr-defined]
     return ideas
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from headway.core import changes, clock
+from headway.core.memo import RecentResults
 from headway.planning import schedule as pure
 from headway.planning.models import Dependency, Feature, FeatureStatus
 from headway.planning.services import size_of
@@ -66,12 +67,35 @@ def remove_dependency(user: Any, feature: Feature, depends_on_id: int) -> bool:
     return True
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class PlannedFeature:
+    """What the schedule reads of an open feature (plain data: 10,000 of them load in a few ms)."""
+
+    id: int
+    title: str
+    status: str
+    team_id: int | None
+    points: float | None
+    estimate_optimistic: float | None
+    estimate_likely: float | None
+    estimate_pessimistic: float | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+@dataclass(frozen=True)
 class ProductPlan:
-    """The schedule of a product's open features, with what the page and API show about it."""
+    """The schedule of a product's open features, with what the page and API show about it.
+
+    Shared between requests (see ``product_plan``): read it, never change it.
+    """
 
     origin: dt.date
-    features: dict[int, Feature]
+    features: dict[int, PlannedFeature]
     plan: pure.Plan[int, int]
     path: pure.CriticalPath[int]
     unestimated: list[int]
@@ -79,51 +103,67 @@ class ProductPlan:
     team_names: dict[int, str]
 
 
+#: Recent plans keyed by their whole input, so an unchanged product is not scheduled again.
+_PLANS: RecentResults[ProductPlan] = RecentResults(size=8)
+_COLUMNS = (
+    "id",
+    "title",
+    "status",
+    "team_id",
+    "points",
+    "estimate_optimistic",
+    "estimate_likely",
+    "estimate_pessimistic",
+    "start_date",
+    "end_date",
+    "team__name",
+    "team__capacity_per_week",
+)
+
+
 def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
 def product_plan(product: Product, origin: dt.date | None = None) -> ProductPlan:
-    """Propose dates for every open feature of ``product`` (3 queries, whatever the size)."""
+    """Propose dates for every open feature of ``product`` (2 queries, whatever the size).
+
+    The rows read are the whole input of the schedule, so the plan is kept under them and an
+    unchanged product is answered without scheduling it again.
+    """
     origin = monday(origin or clock.today())
-    features = {
-        f.pk: f
-        for f in Feature.objects.filter(product=product)
+    rows = tuple(
+        Feature.objects.filter(product=product)
         .exclude(status__in=CLOSED)
-        .select_related("team")
-        .only(
-            "id",
-            "title",
-            "status",
-            "rank",
-            "points",
-            "estimate_optimistic",
-            "estimate_likely",
-            "estimate_pessimistic",
-            "start_date",
-            "end_date",
-            "team__id",
-            "team__name",
-            "team__capacity_per_week",
-        )
         .order_by("rank", "id")
-    }
-    edges = [
-        (a, b)
-        for a, b in Dependency.objects.filter(feature__product=product).values_list(
-            "feature_id", "depends_on_id"
-        )
-        if a in features and b in features  # done work no longer holds anything back
-    ]
+        .values_list(*_COLUMNS)
+    )
+    edges = tuple(
+        Dependency.objects.filter(feature__product=product)
+        .order_by("id")
+        .values_list("feature_id", "depends_on_id")
+    )
+    return _PLANS.get((product.pk, origin, rows, edges), lambda: _plan(origin, rows, edges))
+
+
+def _plan(
+    origin: dt.date, rows: tuple[tuple[Any, ...], ...], all_edges: tuple[tuple[int, int], ...]
+) -> ProductPlan:
+    features: dict[int, PlannedFeature] = {}
+    capacities: dict[int, float] = {0: UNASSIGNED_CAPACITY}
+    team_names = {0: "No team"}
+    for row in rows:
+        *columns, team_name, capacity = row
+        feature = PlannedFeature(*columns)
+        features[feature.id] = feature
+        if feature.team_id is not None and capacity > 0:
+            capacities[feature.team_id] = capacity
+            team_names[feature.team_id] = team_name
+    # Done work no longer holds anything back.
+    edges = [(a, b) for a, b in all_edges if a in features and b in features]
     depends: dict[int, list[int]] = {}
     for a, b in edges:
         depends.setdefault(a, []).append(b)
-    capacities: dict[int, float] = {0: UNASSIGNED_CAPACITY}
-    team_names = {0: "No team"}
-    for feature in features.values():
-        if feature.team is not None and feature.team.capacity_per_week > 0:
-            capacities[feature.team.pk] = feature.team.capacity_per_week
-            team_names[feature.team.pk] = feature.team.name
     items = []
     unestimated = []
     for feature in features.values():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -115,7 +115,7 @@ def flatten(values: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def group(feature: Feature, name: str) -> dict[str, Any] | None:
+def group(feature: object, name: str) -> dict[str, Any] | None:
     """A framework's inputs of ``feature`` in the API shape, or None when they are not all set."""
     inputs = {key: getattr(feature, field) for key, field in GROUPS[name]}
     return None if any(v is None for v in inputs.values()) else inputs
@@ -152,7 +152,7 @@ def scores_of(feature: Feature) -> dict[str, dict[str, Any] | None]:
     return result
 
 
-def estimate_of(feature: Feature) -> dict[str, Any] | None:
+def estimate_of(feature: object) -> dict[str, Any] | None:
     """The three-point estimate with its PERT mean and σ, or None."""
     inputs = group(feature, "estimate")
     if inputs is None:
@@ -161,7 +161,20 @@ def estimate_of(feature: Feature) -> dict[str, Any] | None:
     return inputs | {"mean": result.mean, "sigma": result.sigma, "explanation": result.explanation}
 
 
-def size_of(feature: Feature) -> float | None:
+class Sized(Protocol):
+    """What ``size_of`` reads: a feature, or the plain row the schedule keeps of one."""
+
+    @property
+    def points(self) -> float | None: ...
+    @property
+    def estimate_optimistic(self) -> float | None: ...
+    @property
+    def estimate_likely(self) -> float | None: ...
+    @property
+    def estimate_pessimistic(self) -> float | None: ...
+
+
+def size_of(feature: Sized) -> float | None:
     """The points a feature takes: its points, else its PERT mean, else unknown."""
     if feature.points is not None:
         return float(feature.points)

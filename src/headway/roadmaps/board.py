@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from headway.core import clock
+from headway.core.memo import RecentResults
 from headway.forecasting import ForecastInputError, forecast_when, weekly_throughput
 from headway.planning.models import Dependency, Feature, FeatureKind, FeatureStatus, Story, Team
 from headway.planning.schedule import ScheduleInputError, WorkItem, schedule
@@ -139,6 +140,112 @@ class Board:
         raise Http404("No such item on this roadmap.")
 
 
+# --- What a roadmap reads of a feature ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureFacts:
+    """A feature as a roadmap reads it: its own columns and the names of what it belongs to.
+
+    Plain data read with ``values_list``: a roadmap of 1,500 features would spend most of its
+    time building model instances (and those of their initiatives, goals, teams and releases).
+    """
+
+    pk: int
+    title: str
+    kind: str
+    status: str
+    description: str
+    points: float | None
+    start_date: date | None
+    end_date: date | None
+    release_date: date | None
+    initiative_id: int | None
+    initiative_title: str
+    goal_id: int | None
+    goal_title: str
+    goal_position: int
+    team_id: int | None
+    team_name: str
+    component: tuple[int, str] | None = None
+
+    @classmethod
+    def of(cls, feature: Feature) -> FeatureFacts:
+        """The facts of a model instance (with its initiative's goal, release and team)."""
+        initiative, team = feature.initiative, feature.team
+        goal = initiative.goal if initiative is not None else None
+        return cls(
+            pk=feature.pk,
+            title=feature.title,
+            kind=feature.kind,
+            status=feature.status,
+            description=feature.description,
+            points=feature.points,
+            start_date=feature.start_date,
+            end_date=feature.end_date,
+            release_date=feature.release.target_date if feature.release else None,
+            initiative_id=feature.initiative_id,
+            initiative_title=initiative.title if initiative is not None else "",
+            goal_id=goal.pk if goal is not None else None,
+            goal_title=goal.title if goal is not None else "",
+            goal_position=goal.position if goal is not None else 0,
+            team_id=feature.team_id,
+            team_name=team.name if team is not None else "",
+        )
+
+
+FACT_COLUMNS = (
+    "pk",
+    "title",
+    "kind",
+    "status",
+    "description",
+    "points",
+    "start_date",
+    "end_date",
+    "release__target_date",
+    "initiative_id",
+    "initiative__title",
+    "initiative__goal_id",
+    "initiative__goal__title",
+    "initiative__goal__position",
+    "team_id",
+    "team__name",
+)
+
+
+def facts_of(queryset: Any) -> list[FeatureFacts]:
+    """The facts of the features of ``queryset``, in its order (one query)."""
+    facts = []
+    for row in queryset.values_list(*FACT_COLUMNS):
+        *own, initiative_title, goal_id, goal_title, goal_position, team_id, team_name = row
+        facts.append(
+            FeatureFacts(  # type: ignore[call-arg]  # the own columns lead FACT_COLUMNS
+                *own,
+                initiative_title or "",
+                goal_id,
+                goal_title or "",
+                goal_position or 0,
+                team_id,
+                team_name or "",
+            )
+        )
+    return facts
+
+
+def first_components(feature_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+    """Feature id → its first component (by name) as (id, name), for component lanes."""
+    first: dict[int, tuple[int, str]] = {}
+    rows = Feature.components.through.objects.filter(feature_id__in=list(feature_ids))
+    for feature_id, component_id, name in rows.values_list(
+        "feature_id", "component_id", "component__name"
+    ):
+        known = first.get(feature_id)
+        if known is None or (name, component_id) < (known[1], known[0]):
+            first[feature_id] = (component_id, name)
+    return first
+
+
 # --- Dates -------------------------------------------------------------------------------------
 
 
@@ -158,9 +265,11 @@ def scheduled_spans(product: Product, today: date) -> dict[int, tuple[date, date
 
     Every open feature of the product is scheduled in backlog order, by its team's weekly
     capacity (features without a team share one of average capacity), after what it depends on,
-    and not before its own start. Features with no effort get no span. Three queries.
+    and not before its own start. Features with no effort get no span. Three queries; the
+    schedule itself is kept under its whole input, so an unchanged product is not scheduled
+    again.
     """
-    rows = list(
+    rows = tuple(
         Feature.objects.filter(product_id=product.pk)
         .exclude(status__in=(FeatureStatus.DONE, FeatureStatus.CANCELLED))
         .order_by("rank", "id")
@@ -183,12 +292,29 @@ def scheduled_spans(product: Product, today: date) -> dict[int, tuple[date, date
         )
         if capacity > 0
     }
+    edges = tuple(
+        Dependency.objects.filter(feature__product_id=product.pk)
+        .order_by("id")
+        .values_list("feature_id", "depends_on_id")
+    )
+    key = (product.pk, today, rows, edges, tuple(sorted(capacities.items())))
+    return _SPANS.get(key, lambda: _spans(rows, edges, capacities, today))
+
+
+#: Recent schedules keyed by their whole input (see ``headway.core.memo``).
+_SPANS: RecentResults[dict[int, tuple[date, date]]] = RecentResults(size=8)
+
+
+def _spans(
+    rows: Sequence[tuple[Any, ...]],
+    edges: Iterable[tuple[int, int]],
+    capacities: Mapping[int, float],
+    today: date,
+) -> dict[int, tuple[date, date]]:
     shared = sum(capacities.values()) / len(capacities) if capacities else DEFAULT_CAPACITY
     open_ids = {row[0] for row in rows}
     depends_on: dict[int, list[int]] = {}
-    for feature_id, prerequisite in Dependency.objects.filter(
-        feature__product_id=product.pk
-    ).values_list("feature_id", "depends_on_id"):
+    for feature_id, prerequisite in edges:
         if feature_id in open_ids and prerequisite in open_ids:
             depends_on.setdefault(feature_id, []).append(prerequisite)
     items = [
@@ -216,7 +342,7 @@ def scheduled_spans(product: Product, today: date) -> dict[int, tuple[date, date
 
 def forecast_ends(
     product: Product,
-    features: Sequence[Feature],
+    features: Sequence[Feature | FeatureFacts],
     today: date,
     scheduled: Mapping[int, tuple[date, date]],
 ) -> dict[int, date]:
@@ -276,13 +402,13 @@ def forecast_ends(
 
 
 def resolve_dates(
-    product: Product, features: Sequence[Feature], today: date
+    product: Product, features: Sequence[Feature | FeatureFacts], today: date
 ) -> dict[int, ResolvedDates]:
     """The dates of each feature: its own, else its release's, else the schedule, else the forecast.
 
     Each source is one step of ``dates.STEPS``; an item is at risk when the schedule or the
     forecast finishes after its committed date (or that date is past and it is not done).
-    Features need ``release`` selected.
+    Model instances need ``release`` selected.
     """
     scheduled = scheduled_spans(product, today) if features else {}
     forecast = forecast_ends(product, features, today, scheduled)
@@ -291,7 +417,7 @@ def resolve_dates(
             DateFacts(
                 own_start=feature.start_date,
                 own_end=feature.end_date,
-                release_date=feature.release.target_date if feature.release else None,
+                release_date=_release_date(feature),
                 scheduled=scheduled.get(feature.pk),
                 forecast_end=forecast.get(feature.pk),
                 done=feature.status in (FeatureStatus.DONE, FeatureStatus.CANCELLED),
@@ -302,25 +428,29 @@ def resolve_dates(
     }
 
 
+def _release_date(feature: Feature | FeatureFacts) -> date | None:
+    if isinstance(feature, FeatureFacts):
+        return feature.release_date
+    return feature.release.target_date if feature.release else None
+
+
 # --- Building a roadmap ------------------------------------------------------------------------
 
 
-def _feature_lane(roadmap: Roadmap, feature: Feature, layer: str) -> tuple[str, str]:
+def _feature_lane(roadmap: Roadmap, feature: FeatureFacts, layer: str) -> tuple[str, str]:
     lane_by = roadmap.lane_by
     if roadmap.kind == RoadmapKind.TECHNOLOGY:
         key = layer or LAYER_OF_KIND.get(FeatureKind(feature.kind), Layer.CAPABILITY)
         return str(key), Layer(key).label
-    if lane_by == LaneBy.INITIATIVE and feature.initiative:
-        return f"initiative-{feature.initiative_id}", feature.initiative.title
-    if lane_by == LaneBy.GOAL and feature.initiative and feature.initiative.goal:
-        goal = feature.initiative.goal
-        return f"goal-{goal.pk}", goal.title
-    if lane_by == LaneBy.TEAM and feature.team:
-        return f"team-{feature.team_id}", feature.team.name
-    if lane_by == LaneBy.COMPONENT:
-        components = sorted(feature.components.all(), key=lambda c: (c.name, c.pk))
-        if components:
-            return f"component-{components[0].pk}", components[0].name
+    if lane_by == LaneBy.INITIATIVE and feature.initiative_id is not None:
+        return f"initiative-{feature.initiative_id}", feature.initiative_title
+    if lane_by == LaneBy.GOAL and feature.goal_id is not None:
+        return f"goal-{feature.goal_id}", feature.goal_title
+    if lane_by == LaneBy.TEAM and feature.team_id is not None:
+        return f"team-{feature.team_id}", feature.team_name
+    if lane_by == LaneBy.COMPONENT and feature.component is not None:
+        component_id, name = feature.component
+        return f"component-{component_id}", name
     if lane_by == LaneBy.KIND:
         return f"kind-{feature.kind}", FeatureKind(feature.kind).label
     return NO_LANE, f"No {LaneBy(lane_by).label.lower()}"
@@ -350,7 +480,7 @@ def _lane_order(key: str, orders: Mapping[str, tuple[Any, ...]]) -> tuple[Any, .
 
 def _feature_entry(
     roadmap: Roadmap,
-    feature: Feature,
+    feature: FeatureFacts,
     resolved: ResolvedDates,
     depends_on: Sequence[int],
     row: RoadmapItem | None,
@@ -424,15 +554,12 @@ def _other_entry(roadmap: Roadmap, row: RoadmapItem, today: date) -> Entry:
 
 def explicit_items(roadmap: Roadmap) -> Any:
     """The roadmap's own items, with everything their entries read."""
-    queryset = RoadmapItem.objects.filter(roadmap=roadmap).select_related(
+    return RoadmapItem.objects.filter(roadmap=roadmap).select_related(
         "feature__initiative__goal",
         "feature__release",
         "feature__team",
         "initiative__goal",
     )
-    if roadmap.lane_by == LaneBy.COMPONENT:
-        queryset = queryset.prefetch_related("feature__components")
-    return queryset
 
 
 def automatic_features(roadmap: Roadmap) -> Any:
@@ -444,9 +571,6 @@ def automatic_features(roadmap: Roadmap) -> Any:
         queryset = queryset.filter(initiative_id=roadmap.initiative_id)
     if roadmap.release_id is not None:
         queryset = queryset.filter(release_id=roadmap.release_id)
-    queryset = queryset.select_related("initiative__goal", "release", "team")
-    if roadmap.lane_by == LaneBy.COMPONENT:
-        queryset = queryset.prefetch_related("components")
     return queryset.order_by("rank", "id")
 
 
@@ -455,9 +579,13 @@ def build(roadmap: Roadmap, today: date | None = None) -> Board:
     today = today or clock.today()
     rows = list(explicit_items(roadmap))
     with_feature = {row.feature_id: row for row in rows if row.feature_id is not None}
-    features: dict[int, Feature] = {row.feature.pk: row.feature for row in rows if row.feature}
-    for feature in automatic_features(roadmap).exclude(pk__in=list(with_feature)):
-        features[feature.pk] = feature
+    features = {row.feature.pk: FeatureFacts.of(row.feature) for row in rows if row.feature}
+    for facts in facts_of(automatic_features(roadmap).exclude(pk__in=list(with_feature))):
+        features[facts.pk] = facts
+    if roadmap.lane_by == LaneBy.COMPONENT:
+        components = first_components(features)
+        for pk, facts in features.items():
+            features[pk] = replace(facts, component=components.get(pk))
     depends_on: dict[int, list[int]] = {}
     for feature_id, prerequisite in Dependency.objects.filter(
         feature_id__in=list(features), depends_on_id__in=list(features)
@@ -469,7 +597,7 @@ def build(roadmap: Roadmap, today: date | None = None) -> Board:
     emitted: set[int] = set()
     for row in rows:
         if row.feature is not None:
-            feature = row.feature
+            feature = features[row.feature.pk]
             entries.append(
                 _feature_entry(
                     roadmap, feature, resolved[feature.pk], depends_on.get(feature.pk, []), row
@@ -486,19 +614,18 @@ def build(roadmap: Roadmap, today: date | None = None) -> Board:
 
 
 def _lanes(
-    roadmap: Roadmap, entries: Sequence[Entry], features: Mapping[int, Feature]
+    roadmap: Roadmap, entries: Sequence[Entry], features: Mapping[int, FeatureFacts]
 ) -> list[Lane]:
     if roadmap.kind == RoadmapKind.TECHNOLOGY:
         return list(TECHNOLOGY_LAYERS)
     orders: dict[str, tuple[Any, ...]] = {}
     for feature in features.values():
-        if feature.initiative is not None:
+        if feature.initiative_id is not None:
             orders[f"initiative-{feature.initiative_id}"] = (feature.initiative_id,)
-            goal = feature.initiative.goal
-            if goal is not None:
-                orders[f"goal-{goal.pk}"] = (goal.position, goal.pk)
-        if feature.team is not None:
-            orders[f"team-{feature.team_id}"] = (feature.team.name.casefold(), feature.team_id)
+        if feature.goal_id is not None:
+            orders[f"goal-{feature.goal_id}"] = (feature.goal_position, feature.goal_id)
+        if feature.team_id is not None:
+            orders[f"team-{feature.team_id}"] = (feature.team_name.casefold(), feature.team_id)
     kinds = list(FeatureKind.values)
     for kind in kinds:
         orders[f"kind-{kind}"] = (kinds.index(kind),)

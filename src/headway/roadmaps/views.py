@@ -96,6 +96,10 @@ def roadmap_list(request: HttpRequest, product_id: int) -> HttpResponse:
     )
 
 
+#: Rows of the items table shown before "Show all".
+TABLE_ROWS = 200
+
+
 def _view_options(request: HttpRequest) -> tuple[str, list[str]]:
     zoom = request.GET.get("zoom", "month")
     if zoom not in ZOOMS:
@@ -140,6 +144,10 @@ def board_context(
     ordered = sorted(
         board.entries, key=lambda e: (e.item.first_day or dt.date.max, e.item.title.casefold())
     )
+    # The table is the drawing's accessible reading, but a thousand rows of move forms help no
+    # one and cost most of the page: the first TABLE_ROWS by date (and what just moved) unless
+    # all are asked for.
+    everything = request.GET.get("items") == "all"
     rows: list[dict[str, Any]] = [
         {
             "entry": entry,
@@ -147,13 +155,17 @@ def board_context(
             "bucket": None if entry.item.is_dated else bucket_of(entry.item, board.today),
             "moved": entry.key in highlight,
         }
-        for entry in ordered
+        for index, entry in enumerate(ordered)
+        if everything or index < TABLE_ROWS or entry.key in highlight
     ]
     return {
         "roadmap": board.roadmap,
         "svg": mark_safe(svg),  # noqa: S308 - render_svg escapes every text and attribute
         "lanes": lanes,
         "rows": rows,
+        "rows_total": len(ordered),
+        "rows_hidden": len(ordered) - len(rows),
+        "all_items_query": _query(zoom, collapsed) + "&items=all",
         "zoom": zoom,
         "zooms": [(z, _query(z, collapsed)) for z in ZOOMS],
         "has_axis": layout.axis is not None,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from typing import Any
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 
 from headway.core import clock
-from headway.discovery.models import Customer, Feedback, FeedbackLink, FeedbackState, Idea, Vote
+from headway.discovery.models import Feedback, FeedbackState, Idea
 from headway.planning.models import Dependency, Feature, Risk, RiskStatus
 from headway.products.models import Product
 from headway.products.services import competitor_gaps
@@ -19,6 +20,10 @@ from headway.web.charts import BarChart, bar_chart
 
 #: Weeks of feedback the demand trend shows.
 TREND_WEEKS = 12
+#: Ideas in each of the business lens's top lists.
+TOP_IDEAS = 8
+#: Features in the technical lens's estimate spread, widest first.
+SPREAD_SHOWN = 10
 
 
 def demand_trend(product: Product, weeks: int = TREND_WEEKS) -> BarChart:
@@ -41,24 +46,20 @@ def demand_trend(product: Product, weeks: int = TREND_WEEKS) -> BarChart:
     )
 
 
-def revenue_weight() -> Subquery:
-    """An idea's revenue weight, to annotate ideas with: the annual revenue of the distinct
-    customers behind it, those who voted (also by proxy) and those whose feedback is linked."""
-    voters = Vote.objects.filter(idea=OuterRef(OuterRef("pk")), customer__isnull=False)
-    linked = FeedbackLink.objects.filter(
-        idea=OuterRef(OuterRef("pk")), feedback__customer__isnull=False
-    )
-    revenue = (
-        Customer.objects.filter(
-            Q(pk__in=voters.values("customer_id"))
-            | Q(pk__in=linked.values("feedback__customer_id"))
-        )
-        .order_by()
-        .values("workspace_id")
-        .annotate(total=Sum("revenue"))
-        .values("total")[:1]
-    )
-    return Subquery(revenue, output_field=DecimalField(max_digits=16, decimal_places=2))
+def ideas_by_revenue(ideas: QuerySet[Idea], limit: int) -> list[Idea]:
+    """The ``limit`` ideas with the most revenue behind them (none without any), each with its
+    ``revenue_weight`` set, from ``discovery.services.demand_of``."""
+    from headway.discovery.services import demand_of
+
+    demand = demand_of(ideas.values("pk"))
+    ranked = heapq.nlargest(limit, ((d.revenue, pk) for pk, d in demand.items() if d.revenue > 0))
+    found = Idea.objects.in_bulk([pk for _, pk in ranked])
+    top = []
+    for revenue, pk in ranked:
+        idea = found[pk]
+        idea.revenue_weight = revenue  # type: ignore[attr-defined]
+        top.append(idea)
+    return top
 
 
 def business(product: Product) -> dict[str, Any]:
@@ -67,12 +68,8 @@ def business(product: Product) -> dict[str, Any]:
     open_ideas = Idea.objects.filter(product=product).exclude(
         status__in=["declined", "duplicate", "shipped"]
     )
-    top_ideas = open_ideas.order_by("-vote_count", "-id")[:8]
-    top_by_revenue = (
-        open_ideas.annotate(revenue_weight=revenue_weight())
-        .filter(revenue_weight__gt=0)
-        .order_by("-revenue_weight", "-id")[:8]
-    )
+    top_ideas = open_ideas.order_by("-vote_count", "-id")[:TOP_IDEAS]
+    top_by_revenue = ideas_by_revenue(open_ideas, TOP_IDEAS)
     return {
         "goals": goals,
         "top_ideas": top_ideas,
@@ -99,12 +96,19 @@ def technical(product: Product) -> dict[str, Any]:
     titles = {pk: f.title for pk, f in plan.features.items()}
     shown = dict(list(titles.items())[:40])  # the graph stays readable; the list below has all
     edges = [(a, b) for a, b in plan.plan.edges if a in shown and b in shown]
-    spread = []
-    for feature in plan.features.values():
-        estimate = services.estimate_of(feature)
-        if estimate is not None:
-            spread.append((feature, estimate))
-    spread.sort(key=lambda pair: -pair[1]["sigma"])
+    # The widest spreads: σ = (pessimistic − optimistic) ÷ 6, explained only for those shown.
+    widest = heapq.nlargest(
+        SPREAD_SHOWN,
+        (
+            f
+            for f in plan.features.values()
+            if f.estimate_optimistic is not None
+            and f.estimate_likely is not None
+            and f.estimate_pessimistic is not None
+        ),
+        key=lambda f: f.estimate_pessimistic - f.estimate_optimistic,  # type: ignore[operator]
+    )
+    spread = [(f, services.estimate_of(f)) for f in widest]
     return {
         "by_status": by_status,
         "by_kind": by_kind,
@@ -121,5 +125,5 @@ def technical(product: Product) -> dict[str, Any]:
         "critical_path": [titles[pk] for pk in plan.path.path],
         "critical_weeks": plan.path.length,
         "risk_heat_map": charts.risk_heat_map(services.risk_counts(product)),
-        "estimate_spread": spread[:10],
+        "estimate_spread": spread,
     }
