@@ -134,6 +134,32 @@ def test_search_is_answered_from_the_index(corpus: list[Feedback]) -> None:
         assert "discovery_feedback_search" in plan
 
 
+def _plan(queryset: object, count: bool = False) -> str:
+    query = queryset.query.clone()  # type: ignore[attr-defined]
+    if count:
+        query.clear_ordering(force=True)
+    sql, params = query.sql_with_params()
+    with connection.cursor() as cursor:
+        prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+        cursor.execute(prefix + sql, params)
+        return " ".join(str(row) for row in cursor.fetchall())
+
+
+def test_a_search_page_reads_the_recency_index_and_a_count_the_matches(
+    world: World, corpus: list[Feedback]
+) -> None:
+    from headway.discovery.services import feedback_of
+
+    page = feedback_of(world.product, q="export")
+    if connection.vendor == "sqlite":
+        # The page walks newest-first and stops after a page; the count starts from the matches.
+        assert "USING INDEX feedback_recent" in _plan(page)
+        assert "TEMP B-TREE FOR ORDER BY" not in _plan(page)
+        assert "USING INTEGER PRIMARY KEY" in _plan(page, count=True)
+    # Both plans find the same rows (PostgreSQL has one plan, checked by the test above).
+    assert page.count() == len(list(page)) == 2
+
+
 def test_query_words_become_terms_with_a_prefix_for_the_last() -> None:
     assert search.terms("The Exports, of DASH") == search.Terms(("exports", "dash"), True)
     assert search.terms("go ux").prefix is False

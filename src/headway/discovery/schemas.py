@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from ninja import Schema
 from pydantic import Field, field_validator, model_validator
 
+from headway.api.out import Out
 from headway.discovery.services import CustomerData
 
 SourceName = Literal[
@@ -82,7 +83,7 @@ class CustomerIn(Schema):
         )
 
 
-class CustomerOut(Schema):
+class CustomerOut(Out):
     id: int
     name: str
     email: str
@@ -130,7 +131,7 @@ class LinkTarget(Schema):
     feature: int | None = Field(None, ge=1, le=MAX_ID)
 
 
-class LinkOut(Schema):
+class LinkOut(Out):
     id: int
     idea: int | None
     idea_title: str | None
@@ -140,7 +141,7 @@ class LinkOut(Schema):
     created: datetime
 
 
-class FeedbackOut(Schema):
+class FeedbackOut(Out):
     id: int
     product: int
     text: str
@@ -155,7 +156,7 @@ class FeedbackOut(Schema):
     updated: datetime
 
 
-class FeedbackList(Schema):
+class FeedbackList(Out):
     items: list[FeedbackOut]
     count: int
 
@@ -197,14 +198,14 @@ class IdeaPatch(Schema):
     _title = field_validator("title")(_not_blank)
 
 
-class Demand(Schema):
+class Demand(Out):
     voters: int
     feedback: int
     customers: int
     revenue: float
 
 
-class IdeaOut(Schema):
+class IdeaOut(Out):
     id: int
     product: int
     title: str
@@ -226,7 +227,7 @@ class IdeaOut(Schema):
     updated: datetime
 
 
-class IdeaList(Schema):
+class IdeaList(Out):
     items: list[IdeaOut]
     count: int
 

@@ -76,6 +76,24 @@ SEARCHABLE: dict[str, Searchable] = {
 }
 
 
+class _FtsMatch(RawSQL):
+    """``id IN (the FTS5 matches)``, planned for what the query does with the rows.
+
+    A count is fastest driven by the FTS5 table: look up each match by primary key. A page in
+    an order the table has an index for (newest feedback first) is fastest the other way round:
+    read the index in order, keep the rows that are among the matches, stop after one page. A
+    word in a third of 100,000 rows takes 31 ms the first way and 4 ms the second. SQLite
+    picks the first for both unless the ``id`` is wrapped in a unary ``+``, which keeps it from
+    using the match list as an index; so an ordered query gets the ``+``.
+    """
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        sql, params = super().as_sql(compiler, connection)
+        if compiler.query.order_by:
+            sql = "(+" + sql[1:]
+        return sql, params
+
+
 def _sqlite(table: str, index: Searchable, found: Terms) -> RawSQL:
     last = len(found.words) - 1
     match = " AND ".join(
@@ -87,7 +105,7 @@ def _sqlite(table: str, index: Searchable, found: Terms) -> RawSQL:
         f"WHERE {index.fts_table} MATCH %s)"
     )
     # Only our own table names are interpolated; the user's words go in as a parameter.
-    return RawSQL(sql, [match], output_field=models.BooleanField())  # noqa: S611
+    return _FtsMatch(sql, [match], output_field=models.BooleanField())  # noqa: S611
 
 
 def _postgresql(table: str, index: Searchable, found: Terms) -> RawSQL:

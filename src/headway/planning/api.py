@@ -5,6 +5,7 @@ The backlog, schedule, scorecards and formulas live in `api_backlog.py` (mounted
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -58,8 +59,21 @@ def features() -> QuerySet[Feature]:
     return Feature.objects.select_related("owner", "product").prefetch_related("components")
 
 
-def feature_out(feature: Feature) -> dict[str, Any]:
-    """A feature as the API shows it: inputs in the request's shape, then every score."""
+def component_ids(features: Sequence[Feature]) -> dict[int, list[int]]:
+    """Feature id → its component ids in component order: one query on the link table, a
+    few times cheaper than prefetching Component instances for a page of features."""
+    found: dict[int, list[int]] = {}
+    links = Feature.components.through.objects.filter(feature_id__in=[f.pk for f in features])
+    for feature_id, component_id in links.order_by("component__name", "component_id").values_list(
+        "feature_id", "component_id"
+    ):
+        found.setdefault(feature_id, []).append(component_id)
+    return found
+
+
+def feature_out(feature: Feature, components: list[int] | None = None) -> dict[str, Any]:
+    """A feature as the API shows it: inputs in the request's shape, then every score.
+    ``components`` are its component ids when already read (``component_ids``)."""
     return {
         "id": feature.pk,
         "product": feature.product_id,
@@ -71,7 +85,9 @@ def feature_out(feature: Feature) -> dict[str, Any]:
         "release": feature.release_id,
         "team": feature.team_id,
         "owner": feature.owner.username if feature.owner else None,
-        "components": [c.pk for c in feature.components.all()],
+        "components": (
+            components if components is not None else [c.pk for c in feature.components.all()]
+        ),
         "labels": feature.labels,
         "points": feature.points,
         "estimate": services.estimate_of(feature),
@@ -119,9 +135,12 @@ def list_features(
     from headway.planning.backlog import Filters
 
     product = _product(request, product_id)
-    queryset = Filters(**filters.dict()).apply(features().filter(product=product))
-    result = paginate(queryset.order_by("rank", "id"), page)
-    result["items"] = [feature_out(f) for f in result["items"]]
+    # No join to the product: with it SQLite sorts every feature of the product instead of
+    # reading the (product, rank, id) index in order.
+    rows = Feature.objects.filter(product=product).select_related("owner")
+    result = paginate(Filters(**filters.dict()).apply(rows).order_by("rank", "id"), page)
+    components = component_ids(result["items"])
+    result["items"] = [feature_out(f, components.get(f.pk, [])) for f in result["items"]]
     return result
 
 

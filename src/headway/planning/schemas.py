@@ -12,6 +12,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from headway.api.out import Out
+
 # Spelled out for the type checker; tests/planning/test_schemas_match_models.py keeps them equal
 # to the model choices.
 Kind = Literal[
@@ -109,7 +111,7 @@ class FeatureIn(FeaturePatch):
     title: str = Field(min_length=1, max_length=200)
 
 
-class EstimateOut(Schema):
+class EstimateOut(Out):
     optimistic: float
     likely: float
     pessimistic: float
@@ -118,13 +120,13 @@ class EstimateOut(Schema):
     explanation: str
 
 
-class ScoreOut(Schema):
+class ScoreOut(Out):
     score: float | None
     label: str | None
     explanation: str
 
 
-class FeatureOut(Schema):
+class FeatureOut(Out):
     id: int
     product: int
     title: str
@@ -159,7 +161,7 @@ class FeatureOut(Schema):
     updated: datetime
 
 
-class FeatureList(Schema):
+class FeatureList(Out):
     items: list[FeatureOut]
     count: int
 
