@@ -50,5 +50,8 @@ def test_demo_pages_render(db: None) -> None:
     feature = loaded.objects["features"]["Ask questions in plain English"]
     feature_page = client.get(f"/features/{feature.pk}/")
     assert "Given" in feature_page.text
+    assert "Strategic fit" in feature_page.text and "Weighted score" in feature_page.text
+    scorecards = client.get(f"/products/{loaded.product.pk}/scorecards/").text
+    assert "Strategic fit" in scorecards and "RICE plus demand" in scorecards
     lens = client.get(f"/products/{loaded.product.pk}/?lens=technical").text
     assert "Critical path" in lens and "Risk heat map" in lens and "Estimate spread" in lens

@@ -370,6 +370,10 @@ def test_scorecard_refuses_a_criterion_without_a_name() -> None:
     refused(lambda: weighted_scorecard([Criterion(" ", 1)], {" ": 5}), "criteria")
 
 
+def test_scorecard_refuses_a_criterion_name_longer_than_80_characters() -> None:
+    refused(lambda: weighted_scorecard([Criterion("f" * 81, 1)], {"f" * 81: 5}), "criteria")
+
+
 def test_scorecard_refuses_a_criterion_named_twice() -> None:
     refused(lambda: weighted_scorecard([Criterion("fit", 1)] * 2, {"fit": 5}), "criteria.fit")
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from headway.accounts.models import Membership
-from headway.planning import scoring
+from headway.planning import formula, scoring
+from headway.planning.backlog import FORMULA_FIELDS
 from headway.planning.models import (
     Feature,
     FeatureKind,
@@ -15,7 +18,9 @@ from headway.planning.models import (
     Kano,
     MoSCoW,
     NoteKind,
+    PriorityFormula,
     RiskStatus,
+    Scorecard,
     StoryStatus,
     Team,
 )
@@ -23,6 +28,7 @@ from headway.planning.services import GROUPS, TRANSITIONS
 from headway.products.models import Component
 from headway.releases.models import Release
 from headway.strategy.models import Initiative
+from headway.web.inline import InlineForm
 
 BLANK = [("", "—")]
 YES_NO = [("", "—"), ("true", "Yes"), ("false", "No")]
@@ -256,3 +262,177 @@ class RequirementForm(forms.Form):
 class NewFeatureForm(forms.Form):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=FeatureKind.choices)
+
+
+# --- Scorecards, formulas and ratings -------------------------------------------------------------
+
+
+def _number_or_text(text: str) -> float | str | None:
+    """A typed number as a float; anything else is passed on as typed, so the scoring rules (not
+    the form) say what is wrong with it; blank is None."""
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return f"{value:g}"
+    return str(value)
+
+
+class CriteriaWidget(forms.Widget):
+    """The criteria of a scorecard as table rows (name, weight, low, high, remove).
+
+    Without JavaScript the table always offers a few blank rows; planning/scorecards.js adds
+    more on demand. Inputs are named ``<name>-<row>-<column>``.
+    """
+
+    template_name = "planning/widgets/criteria.html"
+    columns = ("name", "weight", "low", "high")
+    blank_rows = 3
+    max_rows = 100
+
+    def format_value(self, value: Any) -> Any:
+        return value
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[dict[str, str]]:
+        rows = []
+        for index in range(self.max_rows):
+            if f"{name}-{index}-name" not in data:
+                break
+            if data.get(f"{name}-{index}-remove"):
+                continue
+            rows.append(
+                {
+                    column: str(data.get(f"{name}-{index}-{column}", "")).strip()
+                    for column in self.columns
+                }
+            )
+        return rows
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return f"{name}-0-name" not in data
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}-0-name" if id_ else id_
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        rows = [{column: _shown(row.get(column)) for column in self.columns} for row in value or []]
+        blanks = sum(1 for row in rows if not any(row.values()))
+        rows += [dict.fromkeys(self.columns, "")] * max(0, self.blank_rows - blanks)
+        context["widget"]["rows"] = rows
+        return context
+
+
+class CriteriaField(forms.Field):
+    """Parses the criteria rows; empty rows are skipped, the rules are planning.scoring's."""
+
+    widget = CriteriaWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> list[dict[str, Any]]:
+        criteria = []
+        for row in value or []:
+            if not any(row.values()):
+                continue
+            criterion: dict[str, Any] = {
+                "name": row["name"],
+                "weight": _number_or_text(row["weight"]),
+            }
+            for end in ("low", "high"):  # left blank: the service's default range
+                if row[end]:
+                    criterion[end] = _number_or_text(row[end])
+            criteria.append(criterion)
+        return criteria
+
+    def prepare_value(self, value: Any) -> Any:
+        return value
+
+
+class ScorecardForm(InlineForm):
+    """A scorecard's name and criteria; the service checks them (planning.scoring)."""
+
+    criteria = CriteriaField(
+        help_text=(
+            "Each criterion has a weight (0 or more, not all 0) and the range of its ratings "
+            "(low below high; 1 to 10 when left blank). The score is Σ weight × rating ÷ "
+            "Σ weight. Empty rows are ignored; tick Remove to drop a criterion."
+        )
+    )
+
+    class Meta:
+        model = Scorecard
+        fields = ["name", "criteria"]
+
+
+#: The help under a formula: the fields and functions it may use (planning.formula).
+FORMULA_HELP = (
+    "Fields: "
+    + ", ".join(FORMULA_FIELDS)
+    + ". Functions: "
+    + ", ".join(formula.FUNCTIONS)
+    + ". Operators: + - * / ^, comparisons, and, or, not. A feature missing a field it uses "
+    "has no score."
+)
+
+
+class FormulaForm(InlineForm):
+    """A formula score's name and expression; the service parses it (planning.formula)."""
+
+    class Meta:
+        model = PriorityFormula
+        fields = ["name", "expression"]
+        widgets = {"expression": forms.Textarea(attrs={"rows": 2, "spellcheck": "false"})}
+        help_texts = {"expression": FORMULA_HELP}
+
+
+class RatingForm(forms.Form):
+    """One feature's rating on each criterion of one scorecard (fields ``c0``, ``c1``, …)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        card: Scorecard,
+        ratings: Mapping[str, object] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("prefix", f"card-{card.pk}")
+        super().__init__(*args, **kwargs)
+        self.card = card
+        self.names: dict[str, str] = {}
+        for index, criterion in enumerate(card.criteria):
+            name = str(criterion.get("name", ""))
+            low, high = criterion.get("low", 1.0), criterion.get("high", 10.0)
+            self.names[name] = f"c{index}"
+            self.fields[f"c{index}"] = forms.CharField(
+                label=name,
+                required=False,
+                initial=_shown((ratings or {}).get(name)),
+                help_text=f"{_shown(low)}–{_shown(high)}, weight {_shown(criterion.get('weight'))}",
+                widget=forms.NumberInput(
+                    attrs={"step": "any", "min": _shown(low), "max": _shown(high)}
+                ),
+            )
+
+    def ratings(self) -> dict[str, Any]:
+        """The typed ratings by criterion name (blank ones left out: the service asks for them)."""
+        values = {
+            name: _number_or_text(self.cleaned_data[field]) for name, field in self.names.items()
+        }
+        return {name: value for name, value in values.items() if value is not None}
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Put each message of the service next to the criterion it names (``scores.<name>``)."""
+        for key, messages in error.message_dict.items():
+            field = self.names.get(key.removeprefix("scores."))
+            for message in messages:
+                self.add_error(field, message)

@@ -13,6 +13,7 @@ from ninja import Schema
 from pydantic import Field
 
 from headway.api.out import Out
+from headway.planning.scoring import MAX_CRITERION_NAME
 
 # Spelled out for the type checker; tests/planning/test_schemas_match_models.py keeps them equal
 # to the model choices.
@@ -315,7 +316,11 @@ class BacklogOut(Schema):
 
 
 class CriterionDefinition(Schema):
-    name: str = Field(min_length=1, max_length=80)
+    # The name's rules (present, unique, not too long) are planning.scoring's, shared with the
+    # pages: a bad name is a 422 naming "criteria" with the same sentence either way.
+    name: str = Field(
+        description=f"Unique within the scorecard, at most {MAX_CRITERION_NAME} characters."
+    )
     weight: float
     low: float = 1.0
     high: float = 10.0

@@ -58,6 +58,9 @@ EISENHOWER_ACTIONS: Final[Mapping[str, int]] = {
 }
 """Ordering weight of each Eisenhower action."""
 
+MAX_CRITERION_NAME: Final[int] = 80
+"""Longest name of a scorecard criterion, in characters."""
+
 _KANO_ANSWERS: Final[tuple[str, ...]] = ("like", "expect", "neutral", "tolerate", "dislike")
 _KANO_ANSWER_SYNONYMS: Final[Mapping[str, str]] = {
     "must_be": "expect",
@@ -527,6 +530,12 @@ def _validate_criteria(criteria: Sequence[Criterion]) -> None:
         name = criterion.name
         if not isinstance(name, str) or not name.strip():
             raise ScoringInputError("criteria", "Every criterion needs a name.")
+        if len(name) > MAX_CRITERION_NAME:
+            raise ScoringInputError(
+                "criteria",
+                f"Criterion names are at most {MAX_CRITERION_NAME} characters; "
+                f"'{name[:20]}…' has {len(name)}.",
+            )
         if name in seen:
             raise ScoringInputError(
                 f"criteria.{name}", f"Criterion '{name}' appears twice; give each a unique name."

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from headway.planning import views
+from headway.planning import views, views_scorecards
 
 app_name = "planning"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -37,4 +37,28 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.dependency_remove,
         name="dependency-remove",
     ),
+    path(
+        "features/<int:feature_id>/scorecards/<int:scorecard_id>/rate",
+        views.scorecard_rate,
+        name="scorecard-rate",
+    ),
+    path(
+        "products/<int:product_id>/scorecards/",
+        views_scorecards.scorecards_page,
+        name="scorecards",
+    ),
+    path(
+        "products/<int:product_id>/scorecards/new",
+        views_scorecards.scorecard_new,
+        name="scorecard-new",
+    ),
+    path("scorecards/<int:pk>/edit", views_scorecards.scorecard_edit, name="scorecard-edit"),
+    path("scorecards/<int:pk>/delete", views_scorecards.scorecard_delete, name="scorecard-delete"),
+    path(
+        "products/<int:product_id>/formulas/new",
+        views_scorecards.formula_new,
+        name="formula-new",
+    ),
+    path("formulas/<int:pk>/edit", views_scorecards.formula_edit, name="formula-edit"),
+    path("formulas/<int:pk>/delete", views_scorecards.formula_delete, name="formula-delete"),
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from headway.accounts.access import access_of
@@ -23,6 +23,7 @@ from headway.planning.forms import (
     CriterionForm,
     FeatureForm,
     NewFeatureForm,
+    RatingForm,
     RequirementForm,
     RiskForm,
     StoryForm,
@@ -36,6 +37,7 @@ from headway.planning.models import (
     Requirement,
     Risk,
     Scorecard,
+    ScorecardRating,
     Story,
     Team,
 )
@@ -239,6 +241,7 @@ def feature_context(request: HttpRequest, feature: Feature, **extra: Any) -> dic
         "risk_form": RiskForm(),
         "requirement_form": RequirementForm(),
         "sections": SECTIONS,
+        "scorecard_panels": scorecard_panels(feature, can_edit, extra.pop("rating_form", None)),
     }
     if "form" not in extra:
         form = FeatureForm(
@@ -249,6 +252,38 @@ def feature_context(request: HttpRequest, feature: Feature, **extra: Any) -> dic
         context["form"] = form
     context.update(extra)
     return context
+
+
+def scorecard_panels(
+    feature: Feature, can_edit: bool, bound: RatingForm | None = None
+) -> list[dict[str, Any]]:
+    """Each scorecard of the feature's product with the feature's ratings, score and explanation,
+    and (for editors) the form to rate it; ``bound`` is a form just posted, shown with its errors.
+    Two queries, whatever the number of scorecards."""
+    given = dict(
+        ScorecardRating.objects.filter(feature=feature).values_list("scorecard_id", "ratings")
+    )
+    panels = []
+    for card in Scorecard.objects.filter(product_id=feature.product_id):
+        ratings = given.get(card.pk)
+        score, problem = None, ""
+        if ratings is not None:
+            try:
+                score = scoring.weighted_scorecard(backlog.criteria_of(card), ratings)
+            except scoring.ScoringInputError as error:
+                # Rated before the criteria changed: the ratings no longer complete the card.
+                problem = error.message
+        form = None
+        if can_edit:
+            form = (
+                bound
+                if bound is not None and bound.card.pk == card.pk
+                else RatingForm(card=card, ratings=ratings)
+            )
+        panels.append(
+            {"card": card, "ratings": ratings, "score": score, "problem": problem, "form": form}
+        )
+    return panels
 
 
 @login_required
@@ -466,3 +501,23 @@ def dependency_remove(request: HttpRequest, feature_id: int, depends_on_id: int)
     feature = _feature(request, feature_id, Role.PRODUCT_MANAGER)
     scheduling.remove_dependency(request.user, feature, depends_on_id)
     return _section(request, feature_id, "dependencies")
+
+
+@login_required
+@require_POST
+def scorecard_rate(request: HttpRequest, feature_id: int, scorecard_id: int) -> HttpResponse:
+    """Rate the feature on every criterion of a scorecard (the service of the ratings API)."""
+    feature = _feature(request, feature_id, Role.PRODUCT_MANAGER)
+    card = get_object_or_404(Scorecard, product_id=feature.product_id, pk=scorecard_id)
+    form = RatingForm(request.POST, card=card)
+    if form.is_valid():
+        try:
+            backlog.rate(request.user, card, feature, form.ratings())
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            return _section(request, feature_id, "scorecards")
+    if request.headers.get("HX-Request"):
+        return _section(request, feature_id, "scorecards", rating_form=form)
+    context = feature_context(request, feature, rating_form=form)
+    return render(request, "planning/feature.html", context, status=422)
