@@ -38,3 +38,23 @@ def test_env_secret_file_that_cannot_be_read_fails(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("X_SECRET_FILE", "/nonexistent/secret")
     with pytest.raises(ImproperlyConfigured, match="cannot be read"):
         headway_settings.env_secret("X_SECRET")
+
+
+def test_env_networks_reads_addresses_and_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_PROXIES", "127.0.0.1, 10.0.0.0/8,::1")
+    assert [str(n) for n in headway_settings.env_networks("X_PROXIES")] == [
+        "127.0.0.1/32",
+        "10.0.0.0/8",
+        "::1/128",
+    ]
+    monkeypatch.delenv("X_PROXIES")
+    assert headway_settings.env_networks("X_PROXIES") == []
+
+
+def test_env_networks_fails_loudly_on_a_bad_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_PROXIES", "10.0.0.1,nginx")
+    with pytest.raises(ImproperlyConfigured, match="'nginx' is not an IP address"):
+        headway_settings.env_networks("X_PROXIES")
+    monkeypatch.setenv("X_PROXIES", "10.0.0.1/8")  # host bits set: a typo, not a network
+    with pytest.raises(ImproperlyConfigured, match="X_PROXIES"):
+        headway_settings.env_networks("X_PROXIES")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ipaddress
+
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -39,6 +41,22 @@ def test_login_page_is_rate_limited(world: World, settings: object) -> None:
     )
     assert response.status_code == 429
     assert "Too many failed attempts" in response.text
+
+
+def test_behind_a_trusted_proxy_sign_in_limits_each_client_apart(
+    world: World, settings: object
+) -> None:
+    settings.LOGIN_RATE_LIMIT = 2  # type: ignore[attr-defined]
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1")]  # type: ignore[attr-defined]
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    for name in ("a", "b"):
+        attacker.post("/accounts/login/", {"username": name, "password": "wrong"})
+    assert attacker.post("/accounts/login/", {"username": "c"}).status_code == 429
+    colleague = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8")
+    response = colleague.post(
+        "/accounts/login/", {"username": "pavel", "password": "correct horse battery staple"}
+    )
+    assert response.status_code == 302
 
 
 def test_home_lists_only_my_products(world: World) -> None:
