@@ -219,6 +219,10 @@ TASKS = {
     }
 }
 
+# A task still running this many seconds after it started is taken as lost with its worker
+# (killed) and retried or failed (headway.core.tasks.recover_lost): keep it above the longest task.
+TASK_TIMEOUT = env_int("HEADWAY_TASK_TIMEOUT", 1800, minimum=60)
+
 # --- Passwords and sessions -----------------------------------------------------------------------
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
