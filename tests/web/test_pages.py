@@ -91,8 +91,18 @@ def test_pages_send_a_content_security_policy_without_inline_scripts(world: Worl
     policy = response["Content-Security-Policy"]
     assert "script-src 'self' 'nonce-" in policy
     assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_the_sign_in_page_carries_the_same_policy(db: None) -> None:
+    response = Client().get("/accounts/login/")
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_home_queries_do_not_grow_with_products(world: World) -> None:
