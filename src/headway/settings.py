@@ -6,6 +6,7 @@ production stops the process at start instead of running with a silent default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -59,6 +60,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """A comma-separated list of IP addresses and networks (`10.0.0.1`, `10.0.0.0/8`, `::1`)."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network ({error})."
+            ) from None
+    return networks
+
+
 def env_secret(name: str) -> str | None:
     """A secret from `NAME`, or from the file named by `NAME_FILE` (Docker/Kubernetes secrets)."""
     path = os.environ.get(f"{name}_FILE")
@@ -93,6 +107,8 @@ ALLOWED_HOSTS = env_list(
     "HEADWAY_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("HEADWAY_CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies whose X-Forwarded-For is believed (headway.core.ratelimit.client_address).
+TRUSTED_PROXIES = env_networks("HEADWAY_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -202,6 +218,10 @@ TASKS = {
         )
     }
 }
+
+# A task still running this many seconds after it started is taken as lost with its worker
+# (killed) and retried or failed (headway.core.tasks.recover_lost): keep it above the longest task.
+TASK_TIMEOUT = env_int("HEADWAY_TASK_TIMEOUT", 1800, minimum=60)
 
 # --- Passwords and sessions -----------------------------------------------------------------------
 PASSWORD_HASHERS = [

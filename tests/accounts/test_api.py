@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ipaddress
+
 from headway.accounts.models import ApiToken, Membership, Role
 from tests.conftest import Api, World
 
@@ -42,6 +44,34 @@ def test_repeated_failed_sign_ins_are_rate_limited(world: World, settings: objec
     )
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
+
+
+def test_behind_a_trusted_proxy_token_limits_count_per_client(
+    world: World, settings: object
+) -> None:
+    settings.LOGIN_RATE_LIMIT = 2  # type: ignore[attr-defined]
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/8")]  # type: ignore[attr-defined]
+    attacker = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    for name in ("a", "b"):
+        Api().post("/auth/token", {"username": name, "password": "nope"}, **attacker)
+    refused = Api().post("/auth/token", {"username": "c", "password": "nope"}, **attacker)
+    assert refused.status_code == 429
+    colleague = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.8"}
+    body = {"username": "pavel", "password": "correct horse battery staple"}
+    assert Api().post("/auth/token", body, **colleague).status_code == 201
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_token_limit(
+    world: World, settings: object
+) -> None:
+    settings.LOGIN_RATE_LIMIT = 2  # type: ignore[attr-defined]
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/8")]  # type: ignore[attr-defined]
+    for n in range(2):
+        forged = {"REMOTE_ADDR": "198.51.100.5", "HTTP_X_FORWARDED_FOR": f"192.0.2.{n}"}
+        Api().post("/auth/token", {"username": f"u{n}", "password": "nope"}, **forged)
+    forged = {"REMOTE_ADDR": "198.51.100.5", "HTTP_X_FORWARDED_FOR": "192.0.2.99"}
+    refused = Api().post("/auth/token", {"username": "u9", "password": "nope"}, **forged)
+    assert refused.status_code == 429
 
 
 def test_bad_token_is_401(world: World) -> None:

@@ -3,6 +3,7 @@ honeypot and rate limits."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 import pytest
@@ -248,6 +249,32 @@ def test_votes_are_rate_limited_per_address(world: World, portal: str, settings:
     assert refused.status_code == 429
     assert "Retry-After" in refused
     assert not Vote.objects.filter(idea=ideas[3]).exists()
+
+
+def test_behind_a_trusted_proxy_votes_are_limited_per_visitor(
+    world: World, portal: str, settings: Any
+) -> None:
+    settings.PORTAL_VOTE_LIMIT = 2
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1")]
+    ideas = [idea(world, f"idea {i}") for i in range(3)]
+    first = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    for item in ideas[:2]:
+        assert vote(first, portal, item).status_code == 302
+    assert vote(first, portal, ideas[2]).status_code == 429
+    second = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert vote(second, portal, ideas[2], email="kim@example.com").status_code == 302
+
+
+def test_behind_a_trusted_proxy_submissions_are_limited_per_visitor(
+    world: World, portal: str, settings: Any
+) -> None:
+    settings.PORTAL_SUBMIT_LIMIT = 1
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1")]
+    first = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert submit(first, portal, title="Offline mode").status_code == 302
+    assert submit(first, portal, title="Sync").status_code == 429
+    second = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert submit(second, portal, title="Sync").status_code == 302
 
 
 def test_honeypot_vote_is_dropped(world: World, portal: str) -> None:

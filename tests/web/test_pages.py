@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ipaddress
+
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -41,6 +43,22 @@ def test_login_page_is_rate_limited(world: World, settings: object) -> None:
     assert "Too many failed attempts" in response.text
 
 
+def test_behind_a_trusted_proxy_sign_in_limits_each_client_apart(
+    world: World, settings: object
+) -> None:
+    settings.LOGIN_RATE_LIMIT = 2  # type: ignore[attr-defined]
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1")]  # type: ignore[attr-defined]
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    for name in ("a", "b"):
+        attacker.post("/accounts/login/", {"username": name, "password": "wrong"})
+    assert attacker.post("/accounts/login/", {"username": "c"}).status_code == 429
+    colleague = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8")
+    response = colleague.post(
+        "/accounts/login/", {"username": "pavel", "password": "correct horse battery staple"}
+    )
+    assert response.status_code == 302
+
+
 def test_home_lists_only_my_products(world: World) -> None:
     page = signed_in(world).get("/").text
     assert "Rocket" in page
@@ -73,8 +91,18 @@ def test_pages_send_a_content_security_policy_without_inline_scripts(world: Worl
     policy = response["Content-Security-Policy"]
     assert "script-src 'self' 'nonce-" in policy
     assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_the_sign_in_page_carries_the_same_policy(db: None) -> None:
+    response = Client().get("/accounts/login/")
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_home_queries_do_not_grow_with_products(world: World) -> None:

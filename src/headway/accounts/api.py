@@ -30,17 +30,13 @@ from headway.core import ratelimit
 router = Router(tags=["accounts"])
 
 
-def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
-
-
 @router.post("/auth/token", auth=None, response={201: TokenOut}, summary="Get an API token")
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str]]:
     """Exchange a username and password for a bearer token (shown once; stored hashed)."""
     limit = settings.LOGIN_RATE_LIMIT
     for scope, ident in (
         ("login-user", payload.username.lower()),
-        ("login-addr", client_address(request)),
+        ("login-addr", ratelimit.client_address(request)),
     ):
         window = ratelimit.peek(scope, ident, limit, 300)
         if not window.allowed:
@@ -52,7 +48,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         ratelimit.hit("login-user", payload.username.lower(), limit, 300)
-        ratelimit.hit("login-addr", client_address(request), limit, 300)
+        ratelimit.hit("login-addr", ratelimit.client_address(request), limit, 300)
         raise ProblemError(
             401, "Wrong username or password.", headers={"WWW-Authenticate": "Bearer"}
         )

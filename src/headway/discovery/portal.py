@@ -60,10 +60,6 @@ def public_ideas(product: Product) -> QuerySet[Idea]:
     )
 
 
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def _limited(request: HttpRequest, product: Product, scope: str) -> HttpResponse | None:
     """Count one submission or vote for this address; the 429 page when over the limit."""
     if scope == "submit":
@@ -72,7 +68,7 @@ def _limited(request: HttpRequest, product: Product, scope: str) -> HttpResponse
     else:
         limit = getattr(settings, "PORTAL_VOTE_LIMIT", VOTE_LIMIT)
         window = VOTE_WINDOW
-    state = ratelimit.hit(f"portal-{scope}", _address(request), limit, window)
+    state = ratelimit.hit(f"portal-{scope}", ratelimit.client_address(request), limit, window)
     if state.allowed:
         return None
     minutes = max(1, round(state.reset / 60))

@@ -15,7 +15,7 @@ WINDOW = 300
 
 def _idents(request: HttpRequest) -> list[tuple[str, str]]:
     username = str(request.POST.get("username", "")).lower()
-    return [("login-user", username), ("login-addr", str(request.META.get("REMOTE_ADDR", "")))]
+    return [("login-user", username), ("login-addr", ratelimit.client_address(request))]
 
 
 class RateLimitedLoginView(auth_views.LoginView):
