@@ -450,3 +450,45 @@ def test_a_kept_schedule_follows_every_change_of_its_input(world: World, pm_api:
     assert starts() == {"A": "2030-01-07", "B": "2030-01-14"}  # B still waits for A
     Dependency.objects.all().delete()
     assert starts() == {"A": "2030-01-07", "B": "2030-01-07"}  # both fit in one week now
+
+
+@pytest.mark.parametrize("framework", ["value_risk", "eisenhower", "moscow", "kano"])
+def test_the_database_weighs_categories_as_the_scoring_module_does(
+    world: World, framework: str
+) -> None:
+    from itertools import product as combinations
+
+    from headway.planning import backlog
+    from headway.planning.backlog import Filters
+    from headway.planning.services import framework_score
+
+    inputs = {
+        "value_risk": [
+            {"value": v, "risk": r}
+            for v, r in combinations([None, 0, 1, 5, 5.5, 6, 10, 11], [None, 1, 5, 6, 10])
+        ],
+        "eisenhower": [
+            {"urgent": u, "important": i} for u, i in combinations([None, True, False], repeat=2)
+        ],
+        "moscow": [{"moscow": m} for m in ["", "must", "should", "could", "wont"]],
+        "kano": [
+            {"kano": k}
+            for k in ["", "must_be", "performance", "attractive", "indifferent", "reverse"]
+            + ["questionable"]
+        ],
+    }[framework]
+    for n, values in enumerate(reversed(inputs)):
+        make(world, f"F{n}", **values)
+    rows, count = backlog.ranked(world.product, framework, Filters(), 500, 0)
+    assert count == len(inputs)
+    expected = sorted(
+        Feature.objects.filter(product=world.product).order_by("rank", "id"),
+        key=lambda f: (
+            (score := framework_score(f, framework)) is None or score.value is None,
+            -((score.value or 0) if score else 0),
+        ),
+    )
+    assert [row.feature.pk for row in rows] == [f.pk for f in expected]
+    for row in rows:
+        score = framework_score(row.feature, framework)
+        assert row.score == (score.value if score else None)

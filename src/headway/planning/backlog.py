@@ -18,7 +18,20 @@ from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from headway.core import changes, clock
@@ -26,12 +39,22 @@ from headway.planning import ranking, scoring
 from headway.planning.estimate import cut_line
 from headway.planning.formula import FormulaError, parse_formula
 from headway.planning.models import Feature, PriorityFormula, Scorecard, ScorecardRating
+from headway.planning.scoring import (
+    KANO_CATEGORIES,
+    MATRIX_MIDPOINT,
+    MOSCOW_WEIGHTS,
+    VALUE_RISK_QUADRANTS,
+)
 from headway.planning.services import GROUPS, SCORE_COLUMNS, framework_score, size_of
 from headway.products.models import Product
 
+#: Ranked on a stored score column, each with its index.
 INDEXED = (*SCORE_COLUMNS, "manual")
-COMPUTED = ("value_risk", "eisenhower", "moscow", "kano", "scorecard", "formula")
-FRAMEWORKS = (*INDEXED, *COMPUTED)
+#: Ranked on a category's weight that the database works out from the stored inputs.
+WEIGHED = ("value_risk", "eisenhower", "moscow", "kano")
+#: Ranked in Python: the team's own scorecards and formulas.
+COMPUTED = ("scorecard", "formula")
+FRAMEWORKS = (*INDEXED, *WEIGHED, *COMPUTED)
 
 #: Columns a backlog row needs: title, rank, filters' fields and every framework's inputs.
 ROW_FIELDS = (
@@ -116,9 +139,48 @@ class Row:
     explanation: str
 
 
+def category_weight(framework: str) -> Case:
+    """The ordering weight of a categorical framework as a database expression, built from the
+    scoring module's own tables so that it always equals ``framework_score(…).value``; NULL
+    where the inputs are missing or off their scale."""
+    if framework == "moscow":
+        whens = [When(moscow=key, then=Value(float(w))) for key, w in MOSCOW_WEIGHTS.items()]
+    elif framework == "kano":
+        whens = [
+            When(kano=key, then=Value(float(w)))
+            for key, w in KANO_CATEGORIES.items()
+            if w is not None
+        ]
+    elif framework == "eisenhower":
+        whens = [
+            When(
+                urgent=urgent,
+                important=important,
+                then=Value(scoring.eisenhower(urgent, important).value),
+            )
+            for urgent in (True, False)
+            for important in (True, False)
+        ]
+    else:  # value_risk: ratings 1–10, high from the midpoint up
+
+        def level(field: str, high: str) -> Q:
+            if high == "high":
+                return Q(**{f"{field}__gte": MATRIX_MIDPOINT, f"{field}__lte": 10})
+            return Q(**{f"{field}__gte": 1, f"{field}__lt": MATRIX_MIDPOINT})
+
+        whens = [
+            When(level("value", value) & level("risk", risk), then=Value(float(weight)))
+            for (value, risk), (_, _, weight) in VALUE_RISK_QUADRANTS.items()
+        ]
+    return Case(*whens, default=Value(None), output_field=FloatField())
+
+
 def _order(framework: str) -> list[Any]:
     if framework == "manual":
         return ["rank", "id"]
+    if framework in WEIGHED:
+        # Categories tie often: ties keep the manual order.
+        return [category_weight(framework).desc(nulls_last=True), "rank", "id"]
     column = SCORE_COLUMNS[framework]
     if connection.vendor == "postgresql":
         # Matches the (product, score DESC NULLS LAST, id) index the migration builds there.
@@ -198,7 +260,7 @@ def ranked(
         )
     extra = resolve_extra(product, framework, scorecard, formula)
     base = filters.apply(Feature.objects.filter(product=product))
-    if framework in INDEXED:
+    if framework in INDEXED or framework in WEIGHED:
         total = base.order_by().values("product_id").annotate(n=Count("id")).values("n")
         page = list(
             base.only(*ROW_FIELDS)

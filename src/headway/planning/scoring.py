@@ -339,12 +339,13 @@ def value_effort(value: float, effort: float) -> Score:
 
 # Mike Cohn's value / risk matrix: risky, valuable work goes first, so that what is learnt from it
 # can still change the plan; risky work of little value is avoided.
-_VALUE_RISK_QUADRANTS: Final[Mapping[tuple[str, str], tuple[str, str, int]]] = {
+VALUE_RISK_QUADRANTS: Final[Mapping[tuple[str, str], tuple[str, str, int]]] = {
     ("high", "high"): ("do_first", "Do first", 4),
     ("high", "low"): ("do_second", "Do second", 3),
     ("low", "low"): ("do_last", "Do last", 2),
     ("low", "high"): ("avoid", "Avoid", 1),
 }
+"""(value level, risk level) → (label, name, ordering weight) of each Value / Risk quadrant."""
 
 
 def value_risk(value: float, risk: float) -> Score:
@@ -357,7 +358,7 @@ def value_risk(value: float, risk: float) -> Score:
     value_rating = _in_range("value", value, 1, 10)
     risk_rating = _in_range("risk", risk, 1, 10)
     value_level, risk_level = _level(value_rating), _level(risk_rating)
-    label, name, weight = _VALUE_RISK_QUADRANTS[(value_level, risk_level)]
+    label, name, weight = VALUE_RISK_QUADRANTS[(value_level, risk_level)]
     return Score(
         value=float(weight),
         label=label,
