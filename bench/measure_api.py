@@ -83,6 +83,11 @@ def main() -> None:
     idea = Idea.objects.filter(product=product).order_by("id").first()
     roadmap = Roadmap.objects.filter(product=product, kind="timeline").first()
     pid = product.pk
+    open_feature = product.features.exclude(status__in=["done", "cancelled"]).values_list(
+        "pk", flat=True
+    )[0]
+    card = product.scorecards.values_list("pk", flat=True).first()
+    formula = product.formulas.values_list("pk", flat=True).first()
 
     def create(i: int) -> Any:
         return api.post(
@@ -99,6 +104,15 @@ def main() -> None:
             content_type="application/json",
         )
 
+    def after_an_edit(call: Callable[[int], Any]) -> Callable[[int], Any]:
+        # Each request follows a change to the schedule's input (a feature's size), so the
+        # schedule kept from the previous request cannot be used: the cold path, timed.
+        def edited(i: int) -> Any:
+            Feature.objects.filter(pk=open_feature).update(points=100 + i)
+            return call(i)
+
+        return edited
+
     cases: dict[str, tuple[Callable[[int], Any], float]] = {
         "feature list (50)": (lambda i: api.get(f"/api/v1/products/{pid}/features?limit=50"), 25),
         "feature detail": (lambda i: api.get(f"/api/v1/features/{feature_ids[i % 500]}"), 25),
@@ -112,6 +126,22 @@ def main() -> None:
         ),
         "ranked backlog manual (50)": (
             lambda i: api.get(f"/api/v1/products/{pid}/backlog?framework=manual&limit=50"),
+            50,
+        ),
+        "ranked backlog moscow (50)": (
+            lambda i: api.get(f"/api/v1/products/{pid}/backlog?framework=moscow&limit=50"),
+            50,
+        ),
+        "ranked backlog scorecard (50)": (
+            lambda i: api.get(
+                f"/api/v1/products/{pid}/backlog?framework=scorecard&scorecard={card}&limit=50"
+            ),
+            50,
+        ),
+        "ranked backlog formula (50)": (
+            lambda i: api.get(
+                f"/api/v1/products/{pid}/backlog?framework=formula&formula={formula}&limit=50"
+            ),
             50,
         ),
         "feedback full-text search": (
@@ -130,6 +160,10 @@ def main() -> None:
             page(f"/products/{pid}/?lens=technical"),
             200,
         ),
+        "product page, technical lens, after an edit": (
+            after_an_edit(page(f"/products/{pid}/?lens=technical")),
+            200,
+        ),
         "roadmap page": (
             page(f"/roadmaps/{roadmap.pk}/"),
             400,
@@ -138,6 +172,10 @@ def main() -> None:
             lambda i: (
                 api.get(f"/api/v1/roadmaps/{roadmap.pk}/export?format=svg") if roadmap else None
             ),
+            200,
+        ),
+        "roadmap SVG export, after an edit": (
+            after_an_edit(lambda i: api.get(f"/api/v1/roadmaps/{roadmap.pk}/export?format=svg")),
             200,
         ),
     }

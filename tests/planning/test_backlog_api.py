@@ -492,3 +492,37 @@ def test_the_database_weighs_categories_as_the_scoring_module_does(
     for row in rows:
         score = framework_score(row.feature, framework)
         assert row.score == (score.value if score else None)
+
+
+def test_every_formula_field_reads_only_the_columns_it_declares() -> None:
+    from types import SimpleNamespace
+
+    from headway.planning.backlog import FORMULA_COLUMNS, FORMULA_FIELDS
+
+    assert FORMULA_COLUMNS.keys() == FORMULA_FIELDS.keys()
+    for name, read in FORMULA_FIELDS.items():
+        # Missing values take the longest path (points falls back to the estimate).
+        row = SimpleNamespace(votes=0, **dict.fromkeys(FORMULA_COLUMNS[name]))
+        assert read(row) is None or name == "votes", name
+
+
+def test_a_formula_ranks_by_the_same_scores_it_explains(world: World, pm_api: Api) -> None:
+    from headway.discovery.models import Idea
+    from headway.planning import backlog
+    from headway.planning.backlog import Filters
+    from headway.planning.models import PriorityFormula
+
+    make(world, "Low", rice_reach=10, rice_impact=1, rice_confidence=1, rice_effort=1)
+    make(world, "High", rice_reach=10, rice_impact=3, rice_confidence=1, rice_effort=1)
+    voted = make(world, "Voted", rice_reach=10, rice_impact=1, rice_confidence=1, rice_effort=1)
+    make(world, "Unscored")
+    Idea.objects.create(product=world.product, title="Wanted", feature=voted, vote_count=20)
+    formula = PriorityFormula.objects.create(
+        product=world.product, name="F", expression="reach * impact + votes"
+    )
+    rows, count = backlog.ranked(world.product, "formula", Filters(), 2, 0, formula=formula.pk)
+    assert count == 4
+    assert [(r.feature.title, r.score) for r in rows] == [("High", 30), ("Voted", 30)]
+    assert "10 * 3" in rows[0].explanation and "+ 20" in rows[1].explanation
+    rest, _ = backlog.ranked(world.product, "formula", Filters(), 2, 2, formula=formula.pk)
+    assert [(r.feature.title, r.score) for r in rest] == [("Low", 10), ("Unscored", None)]

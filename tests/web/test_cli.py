@@ -68,3 +68,6 @@ def test_generate_is_deterministic_and_complete(db: None) -> None:
     titles = lambda p: list(p.features.order_by("rank").values_list("title", flat=True))  # noqa: E731
     assert titles(first.product) == titles(second.product)
     assert first.product.feedback.count() == 200
+    assert first.product.scorecards.get().ratings.count() == 24  # four features in five
+    assert first.product.formulas.count() == 1
+    assert first.product.features.exclude(moscow="").exists()

@@ -14,6 +14,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
@@ -24,7 +25,6 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -37,7 +37,7 @@ from django.db.models.functions import Coalesce
 from headway.core import changes, clock
 from headway.planning import ranking, scoring
 from headway.planning.estimate import cut_line
-from headway.planning.formula import FormulaError, parse_formula
+from headway.planning.formula import Formula, FormulaError, parse_formula
 from headway.planning.models import Feature, PriorityFormula, Scorecard, ScorecardRating
 from headway.planning.scoring import (
     KANO_CATEGORIES,
@@ -99,6 +99,32 @@ FORMULA_FIELDS: dict[str, Callable[[Any], object]] = {
     "moscow": lambda f: scoring.MOSCOW_WEIGHTS.get(f.moscow),
     "kano": lambda f: scoring.KANO_CATEGORIES.get(f.kano),
     "votes": lambda f: getattr(f, "votes", 0),
+}
+#: The columns each formula field reads (``votes`` is summed from the feature's ideas).
+FORMULA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "reach": ("rice_reach",),
+    "impact": ("rice_impact",),
+    "confidence": ("rice_confidence",),
+    "effort": ("rice_effort",),
+    "ice_impact": ("ice_impact",),
+    "ice_confidence": ("ice_confidence",),
+    "ease": ("ice_ease",),
+    "business_value": ("wsjf_business_value",),
+    "time_criticality": ("wsjf_time_criticality",),
+    "risk_reduction": ("wsjf_risk_reduction",),
+    "job_size": ("wsjf_job_size",),
+    "value": ("value",),
+    "effort_rating": ("effort",),
+    "risk": ("risk",),
+    "urgent": ("urgent",),
+    "important": ("important",),
+    "points": ("points", "estimate_optimistic", "estimate_likely", "estimate_pessimistic"),
+    "rice": ("rice_score",),
+    "ice": ("ice_score",),
+    "wsjf": ("wsjf_score",),
+    "moscow": ("moscow",),
+    "kano": ("kano",),
+    "votes": (),
 }
 
 
@@ -269,31 +295,67 @@ def ranked(
         )
         count = page[0].total if page else (base.count() if offset else 0)
         return [_row(f, framework, extra, {}) for f in page], count
-    rows_qs = base.only(*ROW_FIELDS)
-    if framework == "formula" and "votes" in extra.fields:
-        rows_qs = rows_qs.annotate(
-            votes=Coalesce(
-                Subquery(
-                    Feature.ideas.rel.related_model.objects.filter(feature=OuterRef("pk"))  # type: ignore[attr-defined]
-                    .order_by()
-                    .values("feature")
-                    .annotate(s=Sum("vote_count"))
-                    .values("s")
-                ),
-                Value(0),
-            )
-        )
+    # The team's own scores: a number for every matching feature (plain rows, no explanation),
+    # sorted; then the page's rows with their explanations.
     ratings: dict[int, Any] = {}
+    votes: dict[int, int] = {}
     if framework == "scorecard":
         ratings = dict(
             ScorecardRating.objects.filter(scorecard=extra, feature__product=product).values_list(
                 "feature_id", "ratings"
             )
         )
-    rows = [_row(f, framework, extra, ratings) for f in rows_qs.order_by("rank", "id")]
+    elif "votes" in extra.fields:
+        ideas = Feature.ideas.rel.related_model.objects  # type: ignore[attr-defined]
+        votes = dict(
+            ideas.filter(product=product, feature__isnull=False)
+            .order_by()
+            .values("feature")
+            .annotate(total=Sum("vote_count"))
+            .values_list("feature", "total")
+        )
+    scores = _computed_scores(base.order_by("rank", "id"), framework, extra, ratings, votes)
     # Higher first, unscored last; ties keep the manual order (the sort is stable).
-    rows.sort(key=lambda r: (r.score is None, -(r.score or 0.0)))
-    return rows[offset : offset + limit], len(rows)
+    scores.sort(key=lambda pair: (pair[1] is None, -(pair[1] or 0.0)))
+    shown = [pk for pk, _ in scores[offset : offset + limit]]
+    features = base.only(*ROW_FIELDS).in_bulk(shown)
+    for pk, feature in features.items():
+        feature.votes = votes.get(pk, 0)  # type: ignore[attr-defined]
+    return [_row(features[pk], framework, extra, ratings) for pk in shown], len(scores)
+
+
+def _computed_scores(
+    queryset: QuerySet[Feature],
+    framework: str,
+    extra: Any,
+    ratings: Mapping[int, Any],
+    votes: Mapping[int, int],
+) -> list[tuple[int, float | None]]:
+    """(feature id, score) of every feature of ``queryset``, in its order, without building
+    a model instance or an explanation for any of them."""
+    if framework == "scorecard":
+        try:
+            criteria = criteria_of(extra)
+            scoring.validate_criteria(criteria)
+        except scoring.ScoringInputError:
+            criteria = []  # a scorecard saved before a rule tightened scores nothing
+        return [
+            (
+                pk,
+                scoring.scorecard_value(criteria, ratings[pk])
+                if criteria and ratings.get(pk)
+                else None,
+            )
+            for pk in queryset.values_list("pk", flat=True)
+        ]
+    formula: Formula = extra
+    used = {name: FORMULA_FIELDS[name] for name in formula.fields}
+    columns = {column for name in used for column in FORMULA_COLUMNS[name]}
+    scores = []
+    for values in queryset.values("id", *columns):
+        row = SimpleNamespace(votes=votes.get(values["id"], 0), **values)
+        scores.append((row.id, formula.evaluate({name: get(row) for name, get in used.items()})))
+    return scores
 
 
 def criteria_of(card: Scorecard) -> list[scoring.Criterion]:
@@ -449,7 +511,7 @@ def _check_criteria(criteria: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
         for c in criteria
     ]
     try:
-        scoring._validate_criteria(
+        scoring.validate_criteria(
             [scoring.Criterion(c["name"], c["weight"], c["low"], c["high"]) for c in cleaned]
         )
     except scoring.ScoringInputError as error:

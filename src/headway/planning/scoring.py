@@ -523,7 +523,9 @@ def kano_from_survey(responses: Iterable[tuple[str, str]]) -> Score:
     return _kano_score(category, explanation, inputs)
 
 
-def _validate_criteria(criteria: Sequence[Criterion]) -> None:
+def validate_criteria(criteria: Sequence[Criterion]) -> None:
+    """Refuse a scorecard definition that cannot score: no criteria, a blank, long or repeated
+    name, a negative weight, an empty range, or all weights 0."""
     if not criteria:
         raise ScoringInputError("criteria", "Define at least one criterion for the scorecard.")
     seen: set[str] = set()
@@ -568,7 +570,39 @@ def weighted_scorecard(criteria: Sequence[Criterion], scores: Mapping[str, float
     Each criterion declares its weight (≥ 0, not all zero) and the range of its ratings; ``scores``
     maps every criterion's name to a rating inside that range.
     """
-    _validate_criteria(criteria)
+    validate_criteria(criteria)
+    value, ratings, total_weight = _weighted(criteria, scores)
+    terms = " + ".join(
+        f"{format_number(criterion.weight)} × {criterion.name} "
+        f"{format_number(ratings[criterion.name])}"
+        for criterion in criteria
+    )
+    return Score(
+        value=value,
+        label=None,
+        explanation=(
+            f"Weighted score {format_number(value)} = ({terms}) ÷ {format_number(total_weight)}"
+        ),
+        inputs={
+            "weights": {criterion.name: float(criterion.weight) for criterion in criteria},
+            "scores": ratings,
+        },
+    )
+
+
+def scorecard_value(criteria: Sequence[Criterion], scores: Mapping[str, float]) -> float | None:
+    """``weighted_scorecard(criteria, scores).value`` without the explanation, or None where
+    that raises: for ranking thousands of features on criteria already checked."""
+    try:
+        return _weighted(criteria, scores)[0]
+    except ScoringInputError:
+        return None
+
+
+def _weighted(
+    criteria: Sequence[Criterion], scores: Mapping[str, float]
+) -> tuple[float, dict[str, float], float]:
+    """The weighted score, the ratings checked against their ranges, and the total weight."""
     names = {criterion.name for criterion in criteria}
     for name in scores:
         if name not in names:
@@ -596,19 +630,4 @@ def weighted_scorecard(criteria: Sequence[Criterion], scores: Mapping[str, float
         float(criterion.weight) / total_weight * ratings[criterion.name] for criterion in criteria
     )
     value = min(max(value, min(ratings.values())), max(ratings.values()))
-    terms = " + ".join(
-        f"{format_number(criterion.weight)} × {criterion.name} "
-        f"{format_number(ratings[criterion.name])}"
-        for criterion in criteria
-    )
-    return Score(
-        value=value,
-        label=None,
-        explanation=(
-            f"Weighted score {format_number(value)} = ({terms}) ÷ {format_number(total_weight)}"
-        ),
-        inputs={
-            "weights": {criterion.name: float(criterion.weight) for criterion in criteria},
-            "scores": ratings,
-        },
-    )
+    return value, ratings, total_weight

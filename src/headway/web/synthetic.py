@@ -34,7 +34,10 @@ from headway.planning.models import (
     Feature,
     FeatureKind,
     FeatureStatus,
+    PriorityFormula,
     Risk,
+    Scorecard,
+    ScorecardRating,
     Story,
     StoryStatus,
     Team,
@@ -45,6 +48,15 @@ from headway.roadmaps.models import LaneBy, Roadmap, RoadmapKind
 from headway.strategy.models import Goal, Initiative, KeyResult
 
 BATCH = 2_000
+#: Categories, blank (not yet decided) included, as teams leave many.
+MOSCOW = ["", "", "must", "should", "should", "could", "wont"]
+KANO = ["", "", "must_be", "performance", "performance", "attractive", "indifferent"]
+CRITERIA = [
+    {"name": "Strategic fit", "weight": 3, "low": 1, "high": 10},
+    {"name": "Customer demand", "weight": 2, "low": 1, "high": 10},
+    {"name": "Revenue", "weight": 2, "low": 1, "high": 10},
+    {"name": "Confidence", "weight": 1, "low": 1, "high": 10},
+]
 ROADMAP_FEATURES = 1_250
 
 AREAS = [
@@ -227,6 +239,24 @@ def batched(model: type[models.Model], rows: Iterator[models.Model]) -> list[Any
     return created
 
 
+def _scorecard(rng: random.Random, product: Product, features: list[Feature]) -> int:
+    """One scorecard, with ratings for four features in five."""
+    card = Scorecard.objects.create(product=product, name="Product council", criteria=CRITERIA)
+    batched(
+        ScorecardRating,
+        (
+            ScorecardRating(
+                scorecard=card,
+                feature_id=feature.pk,
+                ratings={c["name"]: rng.randint(1, 10) for c in CRITERIA},
+            )
+            for n, feature in enumerate(features)
+            if n % 5
+        ),
+    )
+    return 1
+
+
 def generate(
     features: int,
     feedback: int,
@@ -355,6 +385,11 @@ def generate(
                     ice_ease=rng.randint(1, 10),
                     value=rng.randint(1, 10),
                     effort=rng.randint(1, 10),
+                    risk=rng.randint(1, 10),
+                    urgent=rng.random() < 0.3,
+                    important=rng.random() < 0.5,
+                    moscow=rng.choice(MOSCOW),
+                    kano=rng.choice(KANO),
                     rank=f"a{n:07d}",
                     labels=[rng.choice(AREAS)],
                 )
@@ -375,6 +410,12 @@ def generate(
             ),
         )
         counts["features"] = len(feature_objs)
+        counts["scorecards"] = _scorecard(rng, product, feature_objs)
+        PriorityFormula.objects.create(
+            product=product,
+            name="Reach per effort, plus votes",
+            expression="(reach * impact * confidence) / effort + 2 * votes",
+        )
         progress(f"{len(feature_objs)} features")
 
         # Dependencies only point to earlier features, so the graph is acyclic by construction.
