@@ -9,8 +9,9 @@ team's weekly capacity and their dependencies, and proposes dates with `schedule
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -67,9 +68,9 @@ def remove_dependency(user: Any, feature: Feature, depends_on_id: int) -> bool:
     return True
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedFeature:
-    """What the schedule reads of an open feature (plain data: 10,000 of them load in a few ms)."""
+class PlannedFeature(NamedTuple):
+    """What the schedule reads of an open feature: a named tuple, so 10,000 of them are made in
+    a few milliseconds (a frozen dataclass takes ten times as long)."""
 
     id: int
     title: str
@@ -96,11 +97,19 @@ class ProductPlan:
 
     origin: dt.date
     features: dict[int, PlannedFeature]
-    plan: pure.Plan[int, int]
+    edges: list[tuple[int, int]]
     path: pure.CriticalPath[int]
     unestimated: list[int]
     capacities: dict[int, float]
     team_names: dict[int, str]
+    items: list[pure.WorkItem[int, int]] = field(repr=False)
+
+    @cached_property
+    def plan(self) -> pure.Plan[int, int]:
+        """The capacity schedule, made when first asked for (the technical lens needs only the
+        critical path, which is a fraction of the work)."""
+        teams = [pure.Team(id=team, capacity=cap) for team, cap in self.capacities.items()]
+        return pure.schedule(self.items, teams, self.origin)
 
 
 #: Recent plans keyed by their whole input, so an unchanged product is not scheduled again.
@@ -180,17 +189,16 @@ def _plan(
                 pinned_start=feature.start_date,
             )
         )
-    teams = [pure.Team(id=team, capacity=capacity) for team, capacity in capacities.items()]
-    plan = pure.schedule(items, teams, origin)
     durations = {item.id: item.effort / capacities[item.team] for item in items}
     return ProductPlan(
         origin=origin,
         features=features,
-        plan=plan,
+        edges=edges,
         path=pure.critical_path(durations, edges),
         unestimated=unestimated,
         capacities=capacities,
         team_names=team_names,
+        items=items,
     )
 
 

@@ -95,7 +95,7 @@ def technical(product: Product) -> dict[str, Any]:
     plan = scheduling.product_plan(product)
     titles = {pk: f.title for pk, f in plan.features.items()}
     shown = dict(list(titles.items())[:40])  # the graph stays readable; the list below has all
-    edges = [(a, b) for a, b in plan.plan.edges if a in shown and b in shown]
+    edges = [(a, b) for a, b in plan.edges if a in shown and b in shown]
     # The widest spreads: σ = (pessimistic − optimistic) ÷ 6, explained only for those shown.
     widest = heapq.nlargest(
         SPREAD_SHOWN,
