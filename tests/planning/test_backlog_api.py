@@ -339,6 +339,29 @@ def test_scorecard_ranks_the_backlog(world: World, pm_api: Api) -> None:
     assert titles(pm_api.get(url)) == ["B", "A", "Unrated"]
 
 
+def test_changing_a_scorecards_criteria_ranks_again(world: World, pm_api: Api) -> None:
+    card = pm_api.post(f"/products/{world.product.pk}/scorecards", TestScorecards.payload).json()
+    a, b = make(world, "A"), make(world, "B")
+    for feature, ratings in ((a, {"strategy": 9, "demand": 1}), (b, {"strategy": 1, "demand": 9})):
+        pm_api.post(
+            f"/scorecards/{card['id']}/ratings", {"feature": feature.pk, "ratings": ratings}
+        )
+    url = f"/products/{world.product.pk}/backlog?framework=scorecard&scorecard={card['id']}"
+    assert titles(pm_api.get(url)) == ["A", "B"]  # strategy weighs 2, demand 1
+    criteria = [{"name": "strategy", "weight": 1}, {"name": "demand", "weight": 5}]
+    pm_api.patch(f"/scorecards/{card['id']}", {"criteria": criteria})
+    body = pm_api.get(url).json()
+    assert [(i["title"], round(i["score"], 2)) for i in body["items"]] == [
+        ("B", round((1 + 5 * 9) / 6, 2)),
+        ("A", round((9 + 5 * 1) / 6, 2)),
+    ]
+    # A new criterion nobody has rated yet leaves every rating incomplete: no scores.
+    pm_api.patch(
+        f"/scorecards/{card['id']}", {"criteria": [*criteria, {"name": "new", "weight": 1}]}
+    )
+    assert [i["score"] for i in pm_api.get(url).json()["items"]] == [None, None]
+
+
 def test_scorecard_criteria_are_validated(world: World, pm_api: Api) -> None:
     response = pm_api.post(
         f"/products/{world.product.pk}/scorecards",

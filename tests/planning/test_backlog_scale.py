@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from headway.planning import backlog, ranking
 from headway.planning.backlog import Filters
-from headway.planning.models import Feature
+from headway.planning.models import Feature, Scorecard, ScorecardRating
 from tests.conftest import Api, World
 
 INDEX = {
@@ -51,6 +51,14 @@ def ten_thousand(world: World) -> None:
         ],
         batch_size=2_000,
     )
+    card = Scorecard.objects.create(
+        product=world.product, name="Fit", criteria=[{"name": "fit", "weight": 1}]
+    )
+    ScorecardRating.objects.bulk_create(
+        ScorecardRating(scorecard=card, feature=f, ratings={"fit": rng.randint(1, 10)})
+        for f in Feature.objects.filter(product=world.product)[:6000]
+    )
+    backlog.rescore(card)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -62,8 +70,16 @@ def test_ten_thousand_features_rank_in_one_query_per_page(
         ranks_one_page_in_one_query(world, pm_api, framework)
 
 
+def test_ten_thousand_features_rank_by_a_scorecard_in_one_query_per_page(
+    world: World, pm_api: Api, ten_thousand: None
+) -> None:
+    ranks_one_page_in_one_query(world, pm_api, "scorecard")
+
+
 def ranks_one_page_in_one_query(world: World, pm_api: Api, framework: str) -> None:
     url = f"/products/{world.product.pk}/backlog?framework={framework}&limit=50&offset=100"
+    if framework == "scorecard":
+        url += f"&scorecard={Scorecard.objects.get(product=world.product).pk}"
     pm_api.get(url)
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()

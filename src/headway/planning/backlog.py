@@ -25,6 +25,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -52,7 +53,7 @@ from headway.products.models import Product
 INDEXED = (*SCORE_COLUMNS, "manual")
 #: Ranked on a category's weight that the database works out from the stored inputs.
 WEIGHED = ("value_risk", "eisenhower", "moscow", "kano")
-#: Ranked in Python: the team's own scorecards and formulas.
+#: The team's own: a scorecard ranks on its ratings' stored scores, a formula in Python.
 COMPUTED = ("scorecard", "formula")
 FRAMEWORKS = (*INDEXED, *WEIGHED, *COMPUTED)
 
@@ -286,26 +287,26 @@ def ranked(
         )
     extra = resolve_extra(product, framework, scorecard, formula)
     base = filters.apply(Feature.objects.filter(product=product))
-    if framework in INDEXED or framework in WEIGHED:
+    if framework != "formula":
         total = base.order_by().values("product_id").annotate(n=Count("id")).values("n")
         page = list(
-            base.only(*ROW_FIELDS)
-            .annotate(total=Coalesce(Subquery(total, output_field=IntegerField()), Value(0)))
-            .order_by(*_order(framework))[offset : offset + limit]
+            _in_order(base.only(*ROW_FIELDS), framework, extra).annotate(
+                total=Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+            )[offset : offset + limit]
         )
         count = page[0].total if page else (base.count() if offset else 0)
-        return [_row(f, framework, extra, {}) for f in page], count
-    # The team's own scores: a number for every matching feature (plain rows, no explanation),
-    # sorted; then the page's rows with their explanations.
-    ratings: dict[int, Any] = {}
-    votes: dict[int, int] = {}
-    if framework == "scorecard":
-        ratings = dict(
-            ScorecardRating.objects.filter(scorecard=extra, feature__product=product).values_list(
-                "feature_id", "ratings"
+        ratings: dict[int, Any] = {}
+        if framework == "scorecard":
+            ratings = dict(
+                ScorecardRating.objects.filter(
+                    scorecard=extra, feature_id__in=[f.pk for f in page]
+                ).values_list("feature_id", "ratings")
             )
-        )
-    elif "votes" in extra.fields:
+        return [_row(f, framework, extra, ratings) for f in page], count
+    # A formula is the team's own expression: a number for every matching feature (plain rows,
+    # only the columns it reads, no explanation), sorted; then the page's rows explained.
+    votes: dict[int, int] = {}
+    if "votes" in extra.fields:
         ideas = Feature.ideas.rel.related_model.objects  # type: ignore[attr-defined]
         votes = dict(
             ideas.filter(product=product, feature__isnull=False)
@@ -314,41 +315,32 @@ def ranked(
             .annotate(total=Sum("vote_count"))
             .values_list("feature", "total")
         )
-    scores = _computed_scores(base.order_by("rank", "id"), framework, extra, ratings, votes)
+    scores = _formula_scores(base.order_by("rank", "id"), extra, votes)
     # Higher first, unscored last; ties keep the manual order (the sort is stable).
     scores.sort(key=lambda pair: (pair[1] is None, -(pair[1] or 0.0)))
     shown = [pk for pk, _ in scores[offset : offset + limit]]
     features = base.only(*ROW_FIELDS).in_bulk(shown)
     for pk, feature in features.items():
         feature.votes = votes.get(pk, 0)  # type: ignore[attr-defined]
-    return [_row(features[pk], framework, extra, ratings) for pk in shown], len(scores)
+    return [_row(features[pk], framework, extra, {}) for pk in shown], len(scores)
 
 
-def _computed_scores(
-    queryset: QuerySet[Feature],
-    framework: str,
-    extra: Any,
-    ratings: Mapping[int, Any],
-    votes: Mapping[int, int],
+def _in_order(queryset: QuerySet[Feature], framework: str, card: Any) -> QuerySet[Feature]:
+    """``queryset`` in ``framework``'s order, worked out by the database."""
+    if framework != "scorecard":
+        return queryset.order_by(*_order(framework))
+    # Each rating keeps its score (rescore), so a scorecard ranks like a stored column.
+    score = ScorecardRating.objects.filter(scorecard=card, feature=OuterRef("pk")).values("score")
+    return queryset.annotate(card_score=Subquery(score[:1], output_field=FloatField())).order_by(
+        F("card_score").desc(nulls_last=True), "rank", "id"
+    )
+
+
+def _formula_scores(
+    queryset: QuerySet[Feature], formula: Formula, votes: Mapping[int, int]
 ) -> list[tuple[int, float | None]]:
     """(feature id, score) of every feature of ``queryset``, in its order, without building
     a model instance or an explanation for any of them."""
-    if framework == "scorecard":
-        try:
-            criteria = criteria_of(extra)
-            scoring.validate_criteria(criteria)
-        except scoring.ScoringInputError:
-            criteria = []  # a scorecard saved before a rule tightened scores nothing
-        return [
-            (
-                pk,
-                scoring.scorecard_value(criteria, ratings[pk])
-                if criteria and ratings.get(pk)
-                else None,
-            )
-            for pk in queryset.values_list("pk", flat=True)
-        ]
-    formula: Formula = extra
     used = {name: FORMULA_FIELDS[name] for name in formula.fields}
     columns = {column for name in used for column in FORMULA_COLUMNS[name]}
     scores = []
@@ -356,6 +348,30 @@ def _computed_scores(
         row = SimpleNamespace(votes=votes.get(values["id"], 0), **values)
         scores.append((row.id, formula.evaluate({name: get(row) for name, get in used.items()})))
     return scores
+
+
+def rating_score(card: Scorecard, ratings: Mapping[str, Any]) -> float | None:
+    """The weighted score of ``ratings`` on ``card``, or None when they do not complete it (or
+    the card's criteria no longer hold)."""
+    try:
+        criteria = criteria_of(card)
+        scoring.validate_criteria(criteria)
+    except scoring.ScoringInputError:
+        return None
+    return scoring.scorecard_value(criteria, ratings) if ratings else None
+
+
+def rescore(card: Scorecard) -> None:
+    """Bring every stored score of ``card``'s ratings up to date with its criteria (after they
+    change, or after ratings were created in bulk)."""
+    ratings = list(ScorecardRating.objects.filter(scorecard=card).only("id", "ratings", "score"))
+    changed = []
+    for rating in ratings:
+        score = rating_score(card, rating.ratings)
+        if score != rating.score:
+            rating.score = score
+            changed.append(rating)
+    ScorecardRating.objects.bulk_update(changed, ["score"], batch_size=1000)
 
 
 def criteria_of(card: Scorecard) -> list[scoring.Criterion]:
@@ -532,7 +548,11 @@ def save_scorecard(
         fields["criteria"] = _check_criteria(fields["criteria"])
     if card is None:
         return changes.create(Scorecard, user=user, product=product, **fields)
-    return changes.update(card, fields, user=user, expected_version=expected_version)
+    with transaction.atomic():
+        card = changes.update(card, fields, user=user, expected_version=expected_version)
+        if "criteria" in fields:
+            rescore(card)
+    return card
 
 
 def rate(
@@ -543,14 +563,13 @@ def rate(
         score = scoring.weighted_scorecard(criteria_of(card), ratings)
     except scoring.ScoringInputError as error:
         raise ValidationError({error.field: [error.message]}) from None
+    values = {"ratings": dict(ratings), "score": score.value}
     with transaction.atomic():
         existing = ScorecardRating.objects.filter(scorecard=card, feature=feature).first()
         if existing is None:
-            changes.create(
-                ScorecardRating, user=user, scorecard=card, feature=feature, ratings=dict(ratings)
-            )
+            changes.create(ScorecardRating, user=user, scorecard=card, feature=feature, **values)
         else:
-            changes.update(existing, {"ratings": dict(ratings)}, user=user)
+            changes.update(existing, values, user=user)
     return score
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING
 
-from headway.planning import ranking, services
+from headway.planning import backlog, ranking, services
 from headway.planning.models import (
     AcceptanceCriterion,
     Dependency,
@@ -344,6 +344,7 @@ def populate(demo: Demo) -> None:
             for feature in features.values()
         ]
     )
+    backlog.rescore(card)
     PriorityFormula.objects.create(
         product=product,
         name="RICE plus demand",

@@ -301,13 +301,19 @@ class Scorecard(Versioned):
 
 
 class ScorecardRating(models.Model):
-    """One feature's ratings on one scorecard: ``{criterion name: rating}``."""
+    """One feature's ratings on one scorecard: ``{criterion name: rating}``.
+
+    ``score`` is their weighted score under the scorecard's criteria as they are now (None when
+    the ratings do not complete them), kept by planning.backlog (``rate``, ``rescore``) so that
+    the backlog ranks by a scorecard in the database.
+    """
 
     WORKSPACE_PATH = "feature__product__workspace_id"
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="ratings")
     feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="scorecard_ratings")
     ratings = models.JSONField(default=dict)
+    score = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [

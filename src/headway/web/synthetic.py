@@ -29,6 +29,7 @@ from headway.discovery.models import (
     Source,
     Vote,
 )
+from headway.planning.backlog import rescore
 from headway.planning.models import (
     Dependency,
     Feature,
@@ -254,6 +255,7 @@ def _scorecard(rng: random.Random, product: Product, features: list[Feature]) ->
             if n % 5
         ),
     )
+    rescore(card)
     return 1
 
 
