@@ -41,6 +41,24 @@ def test_backlog_page_ranks_and_draws_the_matrices(world: World) -> None:
     assert "Quick — Do first" in page
 
 
+def test_ordering_by_scorecard_or_formula_uses_the_one_the_picker_shows(world: World) -> None:
+    from headway.planning import backlog
+    from headway.planning.models import PriorityFormula, Scorecard
+
+    card = Scorecard.objects.create(
+        product=world.product, name="Fit", criteria=[{"name": "fit", "weight": 1}]
+    )
+    PriorityFormula.objects.create(product=world.product, name="Reach", expression="reach")
+    low, high = make(world, "Low", rice_reach=1), make(world, "High", rice_reach=9)
+    backlog.rate(world.pm, card, low, {"fit": 2})
+    backlog.rate(world.pm, card, high, {"fit": 8})
+    client = signed_in(world)
+    for framework in ("scorecard", "formula"):
+        page = client.get(f"/products/{world.product.pk}/backlog/?framework={framework}").text
+        assert "Choose one of this product" not in page
+        assert page.index("High") < page.index("Low"), framework
+
+
 def test_backlog_page_draws_the_cut_line(world: World) -> None:
     make(world, "First", points=5)
     make(world, "Second", points=8)

@@ -86,6 +86,13 @@ def backlog_page(request: HttpRequest, product_id: int) -> HttpResponse:
     formula = _int(request.GET.get("formula"))
     if framework not in backlog.FRAMEWORKS:
         framework = "manual"
+    # The pickers show the product's first scorecard and formula: rank by what they show.
+    if framework == "scorecard" and scorecard is None:
+        scorecard = Scorecard.objects.filter(product=product).values_list("pk", flat=True).first()
+    if framework == "formula" and formula is None:
+        formula = (
+            PriorityFormula.objects.filter(product=product).values_list("pk", flat=True).first()
+        )
     filters = backlog.Filters(
         kind=request.GET.get("kind") or None,
         team=_int(request.GET.get("team")),
