@@ -17,16 +17,14 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from headway.accounts.access import access_of
 from headway.accounts.models import Role
-from headway.core import changes
 from headway.planning import backlog
 from headway.planning.forms import FORMULA_HELP, FormulaForm, ScorecardForm
 from headway.planning.models import PriorityFormula, Scorecard
 from headway.products.models import Product
-from headway.web.inline import Editor, form_response, save, saved, version_of
+from headway.web.inline import InlineRecords
 
 
 def _product(request: HttpRequest, product_id: int, minimum: str = Role.VIEWER) -> Product:
@@ -58,8 +56,8 @@ def scorecards_page(request: HttpRequest, product_id: int) -> HttpResponse:
     return render(request, "planning/scorecards.html", page_context(request, product))
 
 
-def _section(request: HttpRequest, product: Product, name: str) -> Callable[[], HttpResponse]:
-    def render_section() -> HttpResponse:
+def _section(name: str) -> Callable[[HttpRequest, Product], HttpResponse]:
+    def render_section(request: HttpRequest, product: Product) -> HttpResponse:
         return render(request, f"planning/scorecards.html#{name}", page_context(request, product))
 
     return render_section
@@ -79,155 +77,40 @@ def _on_form(write: Callable[[], object]) -> None:
         raise ValidationError(fields) from None
 
 
-# --- Scorecards -----------------------------------------------------------------------------------
+# --- Scorecards and formulas ---------------------------------------------------------------------
+# A stale version is refused, not overwritten. Deleting a scorecard deletes every feature's ratings
+# on it. A formula's syntax error or unknown field is shown with its column.
 
+SCORECARDS = InlineRecords(
+    noun="scorecard",
+    urls="planning:scorecard",
+    records=Scorecard.objects.select_related("product__workspace"),
+    form=ScorecardForm,
+    section="scorecards",
+    render_section=_section("scorecards"),
+    page=page_url,
+    nav="backlog",
+    create=lambda user, product, values: _on_form(
+        lambda: backlog.save_scorecard(user, product, values)
+    ),
+    update=lambda user, card, values, version: _on_form(
+        lambda: backlog.save_scorecard(user, card.product, values, card, version)
+    ),
+)
+scorecard_new, scorecard_edit, scorecard_delete = SCORECARDS.views()
 
-@login_required
-def scorecard_new(request: HttpRequest, product_id: int) -> HttpResponse:
-    """Add a scorecard: a name and its criteria."""
-    product = _product(request, product_id, Role.PRODUCT_MANAGER)
-    form = ScorecardForm(request.POST or None, auto_id="new-scorecard-%s")
-    editor = Editor(
-        form,
-        "Add a scorecard",
-        reverse("planning:scorecard-new", args=[product.pk]),
-        page_url(product.pk, "scorecards"),
-        "scorecards",
-        product,
-        "backlog",
-        submit="Add scorecard",
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: _on_form(lambda: backlog.save_scorecard(request.user, product, values)),
-        _section(request, product, "scorecards"),
-    )
-
-
-def _scorecard(request: HttpRequest, pk: int) -> Scorecard:
-    return access_of(request).get(
-        Scorecard.objects.select_related("product__workspace"), Role.PRODUCT_MANAGER, pk=pk
-    )
-
-
-@login_required
-def scorecard_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Rename a scorecard or change its criteria; a stale version is refused, not overwritten."""
-    card = _scorecard(request, pk)
-    product = card.product
-    form = ScorecardForm(request.POST or None, instance=card, auto_id=f"scorecard-{pk}-%s")
-    editor = Editor(
-        form,
-        f"Edit scorecard “{card.name}”",
-        reverse("planning:scorecard-edit", args=[pk]),
-        page_url(product.pk, f"scorecard-{pk}"),
-        "scorecards",
-        product,
-        "backlog",
-        delete=reverse("planning:scorecard-delete", args=[pk]),
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: _on_form(
-            lambda: backlog.save_scorecard(request.user, product, values, card, version_of(form))
-        ),
-        _section(request, product, "scorecards"),
-    )
-
-
-@login_required
-@require_POST
-def scorecard_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """Delete a scorecard and every feature's ratings on it."""
-    card = _scorecard(request, pk)
-    product = card.product
-    changes.delete(card, user=request.user)
-    return saved(
-        request,
-        page_url(product.pk, "scorecards"),
-        "scorecards",
-        _section(request, product, "scorecards"),
-    )
-
-
-# --- Formulas -------------------------------------------------------------------------------------
-
-
-@login_required
-def formula_new(request: HttpRequest, product_id: int) -> HttpResponse:
-    """Add a formula score; a syntax error or unknown field is shown with its column."""
-    product = _product(request, product_id, Role.PRODUCT_MANAGER)
-    form = FormulaForm(request.POST or None, auto_id="new-formula-%s")
-    editor = Editor(
-        form,
-        "Add a formula",
-        reverse("planning:formula-new", args=[product.pk]),
-        page_url(product.pk, "formulas"),
-        "formulas",
-        product,
-        "backlog",
-        submit="Add formula",
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: backlog.save_formula(request.user, product, values),
-        _section(request, product, "formulas"),
-    )
-
-
-def _formula(request: HttpRequest, pk: int) -> PriorityFormula:
-    return access_of(request).get(
-        PriorityFormula.objects.select_related("product__workspace"), Role.PRODUCT_MANAGER, pk=pk
-    )
-
-
-@login_required
-def formula_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Rename a formula or change its expression; a stale version is refused, not overwritten."""
-    saved_formula = _formula(request, pk)
-    product = saved_formula.product
-    form = FormulaForm(request.POST or None, instance=saved_formula, auto_id=f"formula-{pk}-%s")
-    editor = Editor(
-        form,
-        f"Edit formula “{saved_formula.name}”",
-        reverse("planning:formula-edit", args=[pk]),
-        page_url(product.pk, f"formula-{pk}"),
-        "formulas",
-        product,
-        "backlog",
-        delete=reverse("planning:formula-delete", args=[pk]),
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: backlog.save_formula(
-            request.user, product, values, saved_formula, version_of(form)
-        ),
-        _section(request, product, "formulas"),
-    )
-
-
-@login_required
-@require_POST
-def formula_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """Delete a formula score."""
-    saved_formula = _formula(request, pk)
-    product = saved_formula.product
-    changes.delete(saved_formula, user=request.user)
-    return saved(
-        request,
-        page_url(product.pk, "formulas"),
-        "formulas",
-        _section(request, product, "formulas"),
-    )
+FORMULAS = InlineRecords(
+    noun="formula",
+    urls="planning:formula",
+    records=PriorityFormula.objects.select_related("product__workspace"),
+    form=FormulaForm,
+    section="formulas",
+    render_section=_section("formulas"),
+    page=page_url,
+    nav="backlog",
+    create=lambda user, product, values: backlog.save_formula(user, product, values),
+    update=lambda user, formula, values, version: backlog.save_formula(
+        user, formula.product, values, formula, version
+    ),
+)
+formula_new, formula_edit, formula_delete = FORMULAS.views()

@@ -10,11 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from headway.accounts.access import access_of
 from headway.accounts.models import Role
-from headway.core import changes
 from headway.products import services
 from headway.products.forms import (
     CapabilityForm,
@@ -24,7 +22,7 @@ from headway.products.forms import (
     VisionForm,
 )
 from headway.products.models import Capability, Competitor, Level, Persona, Product
-from headway.web.inline import Editor, form_response, save, saved, version_of
+from headway.web.inline import Editor, InlineRecords, form_response, save, version_of
 
 
 def _product(request: HttpRequest, product_id: int, minimum: str = Role.VIEWER) -> Product:
@@ -107,152 +105,33 @@ def vision_edit(request: HttpRequest, product_id: int) -> HttpResponse:
     )
 
 
-# --- Personas -------------------------------------------------------------------------------------
+# --- Personas and competitors --------------------------------------------------------------------
 
+PERSONAS = InlineRecords(
+    noun="persona",
+    urls="products:persona",
+    records=Persona.objects.select_related("product__workspace"),
+    form=PersonaForm,
+    section="personas",
+    render_section=_personas_section,
+    page=strategy_url,
+    nav="strategy",
+    create=lambda user, product, values: services.create_persona(user, product, **values),
+)
+persona_new, persona_edit, persona_delete = PERSONAS.views()
 
-@login_required
-def persona_new(request: HttpRequest, product_id: int) -> HttpResponse:
-    product = _product(request, product_id, Role.PRODUCT_MANAGER)
-    form = PersonaForm(request.POST or None, auto_id="new-persona-%s")
-    editor = Editor(
-        form,
-        "Add a persona",
-        reverse("products:persona-new", args=[product.pk]),
-        strategy_url(product.pk, "personas"),
-        "personas",
-        product,
-        "strategy",
-        submit="Add persona",
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: services.create_persona(request.user, product, **values),  # type: ignore[arg-type]
-        lambda: _personas_section(request, product),
-    )
-
-
-def _persona(request: HttpRequest, pk: int) -> Persona:
-    return access_of(request).get(
-        Persona.objects.select_related("product__workspace"), Role.PRODUCT_MANAGER, pk=pk
-    )
-
-
-@login_required
-def persona_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    persona = _persona(request, pk)
-    product = persona.product
-    form = PersonaForm(request.POST or None, instance=persona, auto_id=f"persona-{pk}-%s")
-    editor = Editor(
-        form,
-        f"Edit persona “{persona.name}”",
-        reverse("products:persona-edit", args=[pk]),
-        strategy_url(product.pk, f"persona-{pk}"),
-        "personas",
-        product,
-        "strategy",
-        delete=reverse("products:persona-delete", args=[pk]),
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: changes.update(
-            persona, values, user=request.user, expected_version=version_of(form)
-        ),
-        lambda: _personas_section(request, product),
-    )
-
-
-@login_required
-@require_POST
-def persona_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    persona = _persona(request, pk)
-    product = persona.product
-    changes.delete(persona, user=request.user)
-    return saved(
-        request,
-        strategy_url(product.pk, "personas"),
-        "personas",
-        lambda: _personas_section(request, product),
-    )
-
-
-# --- Competitors ----------------------------------------------------------------------------------
-
-
-@login_required
-def competitor_new(request: HttpRequest, product_id: int) -> HttpResponse:
-    product = _product(request, product_id, Role.PRODUCT_MANAGER)
-    form = CompetitorForm(request.POST or None, auto_id="new-competitor-%s")
-    editor = Editor(
-        form,
-        "Add a competitor",
-        reverse("products:competitor-new", args=[product.pk]),
-        strategy_url(product.pk, "competitors"),
-        "competitors",
-        product,
-        "strategy",
-        submit="Add competitor",
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: services.create_competitor(request.user, product, **values),  # type: ignore[arg-type]
-        lambda: _competitors_section(request, product),
-    )
-
-
-def _competitor(request: HttpRequest, pk: int) -> Competitor:
-    return access_of(request).get(
-        Competitor.objects.select_related("product__workspace"), Role.PRODUCT_MANAGER, pk=pk
-    )
-
-
-@login_required
-def competitor_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    competitor = _competitor(request, pk)
-    product = competitor.product
-    form = CompetitorForm(request.POST or None, instance=competitor, auto_id=f"competitor-{pk}-%s")
-    editor = Editor(
-        form,
-        f"Edit competitor “{competitor.name}”",
-        reverse("products:competitor-edit", args=[pk]),
-        strategy_url(product.pk, f"competitor-{pk}"),
-        "competitors",
-        product,
-        "strategy",
-        delete=reverse("products:competitor-delete", args=[pk]),
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: changes.update(
-            competitor, values, user=request.user, expected_version=version_of(form)
-        ),
-        lambda: _competitors_section(request, product),
-    )
-
-
-@login_required
-@require_POST
-def competitor_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    competitor = _competitor(request, pk)
-    product = competitor.product
-    changes.delete(competitor, user=request.user)
-    return saved(
-        request,
-        strategy_url(product.pk, "competitors"),
-        "competitors",
-        lambda: _competitors_section(request, product),
-    )
+COMPETITORS = InlineRecords(
+    noun="competitor",
+    urls="products:competitor",
+    records=Competitor.objects.select_related("product__workspace"),
+    form=CompetitorForm,
+    section="competitors",
+    render_section=_competitors_section,
+    page=strategy_url,
+    nav="strategy",
+    create=lambda user, product, values: services.create_competitor(user, product, **values),
+)
+competitor_new, competitor_edit, competitor_delete = COMPETITORS.views()
 
 
 # --- Capability matrix ----------------------------------------------------------------------------
@@ -287,74 +166,26 @@ def capabilities(request: HttpRequest, product_id: int) -> HttpResponse:
     return render(request, "products/capabilities.html", matrix_context(request, product))
 
 
-@login_required
-def capability_new(request: HttpRequest, product_id: int) -> HttpResponse:
-    product = _product(request, product_id, Role.PRODUCT_MANAGER)
-    form = CapabilityForm(request.POST or None, auto_id="new-capability-%s")
-    editor = Editor(
-        form,
-        "Add a capability",
-        reverse("products:capability-new", args=[product.pk]),
-        matrix_url(product.pk),
-        "matrix",
-        product,
-        "capabilities",
-        submit="Add capability",
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: services.create_capability(request.user, product, values["name"]),  # type: ignore[arg-type]
-        lambda: _matrix_section(request, product),
-    )
+CAPABILITIES = InlineRecords(
+    noun="capability",
+    urls="products:capability",
+    records=Capability.objects.select_related("product__workspace"),
+    form=CapabilityForm,
+    section="matrix",
+    render_section=_matrix_section,
+    page=matrix_url,
+    nav="capabilities",
+    create=lambda user, product, values: services.create_capability(user, product, values["name"]),
+    update=services.update_capability,
+    edit_verb="Rename",
+    list_anchor="",  # the top of the page
+)
+capability_new, capability_edit, capability_delete = CAPABILITIES.views()
 
 
 def _capability(request: HttpRequest, pk: int) -> Capability:
     return access_of(request).get(
         Capability.objects.select_related("product__workspace"), Role.PRODUCT_MANAGER, pk=pk
-    )
-
-
-@login_required
-def capability_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    capability = _capability(request, pk)
-    product = capability.product
-    form = CapabilityForm(request.POST or None, instance=capability, auto_id=f"capability-{pk}-%s")
-    editor = Editor(
-        form,
-        f"Rename capability “{capability.name}”",
-        reverse("products:capability-edit", args=[pk]),
-        matrix_url(product.pk, f"capability-{pk}"),
-        "matrix",
-        product,
-        "capabilities",
-        delete=reverse("products:capability-delete", args=[pk]),
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: services.update_capability(
-            request.user,  # type: ignore[arg-type]
-            capability,
-            values,
-            version_of(form),
-        ),
-        lambda: _matrix_section(request, product),
-    )
-
-
-@login_required
-@require_POST
-def capability_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    capability = _capability(request, pk)
-    product = capability.product
-    changes.delete(capability, user=request.user)
-    return saved(
-        request, matrix_url(product.pk), "matrix", lambda: _matrix_section(request, product)
     )
 
 

@@ -20,7 +20,7 @@ from headway.products.models import Product
 from headway.strategy import services
 from headway.strategy.forms import GoalForm, InitiativeForm, KeyResultForm
 from headway.strategy.models import Goal, Initiative, KeyResult
-from headway.web.inline import Editor, form_response, save, saved, version_of
+from headway.web.inline import Editor, InlineRecords, form_response, save, saved, version_of
 
 
 def _product(request: HttpRequest, product_id: int, minimum: str = Role.VIEWER) -> Product:
@@ -71,86 +71,48 @@ def strategy_page(request: HttpRequest, product_id: int) -> HttpResponse:
     return render(request, "strategy/strategy.html", context)
 
 
-# --- Goals ----------------------------------------------------------------------------------------
+# --- Goals and initiatives ------------------------------------------------------------------------
+
+GOALS = InlineRecords(
+    noun="goal",
+    urls="strategy:goal",
+    records=Goal.objects.select_related("product"),
+    form=GoalForm,
+    form_kwargs=lambda product: {"workspace_id": product.workspace_id},
+    section="goals",
+    render_section=_goals_section,
+    page=page_url,
+    nav="strategy",
+    create=lambda user, product, values: services.create_goal(user, product, **values),
+    update=services.update_goal,
+)
+goal_new, goal_edit, goal_delete = GOALS.views()
+
+INITIATIVES = InlineRecords(
+    noun="initiative",
+    article="an",
+    urls="strategy:initiative",
+    records=Initiative.objects.select_related("product"),
+    form=InitiativeForm,
+    form_kwargs=lambda product: {"product_id": product.pk},
+    section="goals",
+    render_section=_goals_section,
+    page=page_url,
+    nav="strategy",
+    create=lambda user, product, values: services.create_initiative(user, product, **values),
+)
+initiative_new, initiative_edit, initiative_delete = INITIATIVES.views()
+
+
+# --- Key results ----------------------------------------------------------------------------------
+# Written by hand, not with `InlineRecords`: a key result hangs off a goal, not the product, so its
+# lookups, form ids, titles and anchors all name the goal.
 
 
 def _goal(request: HttpRequest, pk: int) -> Goal:
     return access_of(request).get(
         Goal.objects.select_related("product"), Role.PRODUCT_MANAGER, pk=pk
     )
-
-
-@login_required
-def goal_new(request: HttpRequest, product_id: int) -> HttpResponse:
-    product = _product(request, product_id, Role.PRODUCT_MANAGER)
-    form = GoalForm(request.POST or None, workspace_id=product.workspace_id, auto_id="new-goal-%s")
-    editor = Editor(
-        form,
-        "Add a goal",
-        reverse("strategy:goal-new", args=[product.pk]),
-        page_url(product.pk, "goals"),
-        "goals",
-        product,
-        "strategy",
-        submit="Add goal",
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: services.create_goal(request.user, product, **values),  # type: ignore[arg-type]
-        lambda: _goals_section(request, product),
-    )
-
-
-@login_required
-def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = _goal(request, pk)
-    product = goal.product
-    form = GoalForm(
-        request.POST or None,
-        instance=goal,
-        workspace_id=product.workspace_id,
-        auto_id=f"goal-{pk}-%s",
-    )
-    editor = Editor(
-        form,
-        f"Edit goal “{goal.title}”",
-        reverse("strategy:goal-edit", args=[pk]),
-        page_url(product.pk, f"goal-{pk}"),
-        "goals",
-        product,
-        "strategy",
-        delete=reverse("strategy:goal-delete", args=[pk]),
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: services.update_goal(
-            request.user,  # type: ignore[arg-type]
-            goal,
-            values,
-            version_of(form),
-        ),
-        lambda: _goals_section(request, product),
-    )
-
-
-@login_required
-@require_POST
-def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = _goal(request, pk)
-    product = goal.product
-    changes.delete(goal, user=request.user)
-    return saved(
-        request, page_url(product.pk, "goals"), "goals", lambda: _goals_section(request, product)
-    )
-
-
-# --- Key results ----------------------------------------------------------------------------------
 
 
 @login_required
@@ -224,87 +186,6 @@ def key_result_delete(request: HttpRequest, pk: int) -> HttpResponse:
         page_url(product.pk, f"goal-{kr.goal_id}"),
         "goals",
         lambda: _goals_section(request, product),
-    )
-
-
-# --- Initiatives ----------------------------------------------------------------------------------
-
-
-@login_required
-def initiative_new(request: HttpRequest, product_id: int) -> HttpResponse:
-    product = _product(request, product_id, Role.PRODUCT_MANAGER)
-    form = InitiativeForm(
-        request.POST or None,
-        instance=Initiative(product=product),
-        product_id=product.pk,
-        auto_id="new-initiative-%s",
-    )
-    editor = Editor(
-        form,
-        "Add an initiative",
-        reverse("strategy:initiative-new", args=[product.pk]),
-        page_url(product.pk, "goals"),
-        "goals",
-        product,
-        "strategy",
-        submit="Add initiative",
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: services.create_initiative(request.user, product, **values),  # type: ignore[arg-type]
-        lambda: _goals_section(request, product),
-    )
-
-
-def _initiative(request: HttpRequest, pk: int) -> Initiative:
-    return access_of(request).get(
-        Initiative.objects.select_related("product"), Role.PRODUCT_MANAGER, pk=pk
-    )
-
-
-@login_required
-def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _initiative(request, pk)
-    product = initiative.product
-    form = InitiativeForm(
-        request.POST or None,
-        instance=initiative,
-        product_id=product.pk,
-        auto_id=f"initiative-{pk}-%s",
-    )
-    editor = Editor(
-        form,
-        f"Edit initiative “{initiative.title}”",
-        reverse("strategy:initiative-edit", args=[pk]),
-        page_url(product.pk, f"initiative-{pk}"),
-        "goals",
-        product,
-        "strategy",
-        delete=reverse("strategy:initiative-delete", args=[pk]),
-    )
-    if request.method != "POST":
-        return form_response(request, editor)
-    return save(
-        request,
-        editor,
-        lambda values: changes.update(
-            initiative, values, user=request.user, expected_version=version_of(form)
-        ),
-        lambda: _goals_section(request, product),
-    )
-
-
-@login_required
-@require_POST
-def initiative_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _initiative(request, pk)
-    product = initiative.product
-    changes.delete(initiative, user=request.user)
-    return saved(
-        request, page_url(product.pk, "goals"), "goals", lambda: _goals_section(request, product)
     )
 
 
