@@ -34,7 +34,7 @@ from headway.roadmaps.models import Roadmap  # noqa: E402
 
 WORDS = ["export", "dashboards", "permissions", "invoices"]
 RUNS = int(os.environ.get("BENCH_RUNS", "60"))
-PAGE_RUNS = int(os.environ.get("BENCH_PAGE_RUNS", "10"))  # whole pages: fewer, slower runs
+PAGE_RUNS = int(os.environ.get("BENCH_PAGE_RUNS", "20"))  # whole pages: fewer, slower runs
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -126,7 +126,7 @@ def table() -> str:
         f"Measured {meta.get('date', 'n/a')} on {meta.get('cpus', '?')} cores "
         f"({platform.machine()}), Python {meta.get('python', platform.python_version())}; "
         "API figures are in-process (Django test client, no network), p50 / p95 of "
-        f"{'60'} requests after warm-up (10 for whole pages), with the SQL queries per request. "
+        f"{'60'} requests after warm-up (20 for whole pages), with the SQL queries per request. "
         "The page targets (200 ms product page, 400 ms roadmap page) are ours; the others are "
         "DESIGN.md §4's.",
         "",
