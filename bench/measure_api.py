@@ -105,10 +105,11 @@ def main() -> None:
         )
 
     def after_an_edit(call: Callable[[int], Any]) -> Callable[[int], Any]:
-        # Each request follows a change to the schedule's input (a feature's size), so the
-        # schedule kept from the previous request cannot be used: the cold path, timed.
+        # Each request follows a change to a feature's size and reach (the input of the
+        # schedule and of the formula), so what the previous request kept cannot be used: the
+        # cold path, timed.
         def edited(i: int) -> Any:
-            Feature.objects.filter(pk=open_feature).update(points=100 + i)
+            Feature.objects.filter(pk=open_feature).update(points=100 + i, rice_reach=100 + i)
             return call(i)
 
         return edited
@@ -141,6 +142,14 @@ def main() -> None:
         "ranked backlog formula (50)": (
             lambda i: api.get(
                 f"/api/v1/products/{pid}/backlog?framework=formula&formula={formula}&limit=50"
+            ),
+            50,
+        ),
+        "ranked backlog formula, after an edit": (
+            after_an_edit(
+                lambda i: api.get(
+                    f"/api/v1/products/{pid}/backlog?framework=formula&formula={formula}&limit=50"
+                )
             ),
             50,
         ),

@@ -549,3 +549,29 @@ def test_a_formula_ranks_by_the_same_scores_it_explains(world: World, pm_api: Ap
     assert "10 * 3" in rows[0].explanation and "+ 20" in rows[1].explanation
     rest, _ = backlog.ranked(world.product, "formula", Filters(), 2, 2, formula=formula.pk)
     assert [(r.feature.title, r.score) for r in rest] == [("Low", 10), ("Unscored", None)]
+
+
+def test_a_kept_formula_ranking_follows_every_change_of_its_input(world: World) -> None:
+    from headway.discovery.models import Idea
+    from headway.planning import backlog
+    from headway.planning.backlog import Filters
+    from headway.planning.models import PriorityFormula
+
+    a = make(world, "A", rice_reach=2)
+    b = make(world, "B", rice_reach=1)
+    formula = PriorityFormula.objects.create(
+        product=world.product, name="F", expression="reach + votes"
+    )
+
+    def order() -> list[str]:
+        rows, _ = backlog.ranked(world.product, "formula", Filters(), 10, 0, formula=formula.pk)
+        return [row.feature.title for row in rows]
+
+    assert order() == ["A", "B"]
+    Feature.objects.filter(pk=b.pk).update(rice_reach=5)  # a bare UPDATE, no version bump
+    assert order() == ["B", "A"]
+    Idea.objects.create(product=world.product, title="Wanted", feature=a, vote_count=10)
+    assert order() == ["A", "B"]
+    formula.expression = "reach"
+    formula.save()
+    assert order() == ["B", "A"]
