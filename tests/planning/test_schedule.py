@@ -482,3 +482,27 @@ def test_after_a_move_no_dependant_starts_before_what_it_depends_on_finishes(
         if item.id != moved and moved_dependencies:
             required = max(after[d][1] for d in moved_dependencies)
             assert after[item.id][0] == max(spans[item.id][0], required)
+
+
+@settings(max_examples=150)
+@given(backlogs(), st.data())
+def test_scheduling_what_is_needed_gives_it_the_same_dates(
+    backlog: Backlog, data: st.DataObject
+) -> None:
+    items, teams = backlog
+    needed = data.draw(st.sets(st.sampled_from([item.id for item in items])))
+    everything = schedule(items, teams, MONDAY)
+    enough = schedule(items, teams, MONDAY, needed=needed)
+    assert set(needed) <= set(enough.items)
+    for item_id in needed:
+        assert enough.items[item_id] == everything.items[item_id]
+    for item_id, placed in enough.items.items():  # whatever else it placed is right too
+        assert placed == everything.items[item_id]
+
+
+def test_scheduling_what_is_needed_skips_the_rest() -> None:
+    team = Team("core", 5)
+    items = [WorkItem(id=n, team="core", effort=5) for n in range(10)]
+    plan = schedule(items, [team], MONDAY, needed={2})
+    assert list(plan.items) == [0, 1, 2]
+    assert plan.items[2].start == week(2)

@@ -15,7 +15,7 @@ ties are broken by the order of the input, never by hashing.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -212,7 +212,11 @@ def _validate_items[I: Hashable, T: Hashable](
 
 
 def schedule[I: Hashable, T: Hashable](
-    items: Sequence[WorkItem[I, T]], teams: Iterable[Team[T]], origin: date
+    items: Sequence[WorkItem[I, T]],
+    teams: Iterable[Team[T]],
+    origin: date,
+    *,
+    needed: Collection[I] | None = None,
 ) -> Plan[I, T]:
     """Propose start and finish dates for ``items``, listed in priority order (first = most
     important), given each team's weekly capacity, starting on ``origin``.
@@ -223,6 +227,13 @@ def schedule[I: Hashable, T: Hashable](
     priority order, except that an item goes no later than the most important item waiting on it,
     so a prerequisite of urgent work is not queued behind unimportant work. No team is booked past
     its capacity in any week, and the result depends only on the input (ties follow input order).
+
+    With ``needed``, only the items placed before the last of those are placed, and the plan
+    holds only them: every item at most as urgent as a needed one is placed before any less
+    urgent item (what it waits for is at least as urgent, so it is ready first), and an item's
+    dates depend only on what was placed before it, so the needed items get the same dates as
+    when everything is scheduled. A roadmap of the first 1,500 of 8,000 features needs a fifth
+    of the work.
 
     Raises :class:`ScheduleInputError` for bad input and :class:`CycleError` for a cycle.
     """
@@ -240,11 +251,17 @@ def schedule[I: Hashable, T: Hashable](
         for dependant in dependants[index]:
             urgency[index] = min(urgency[index], urgency[dependant])
 
+    last = count
+    if needed is not None:
+        position = {item_id: index for index, item_id in enumerate(ids)}
+        last = max((urgency[position[i]] for i in needed if i in position), default=-1)
     waiting = [len(dependencies) for dependencies in depends_on]
     ready = [(urgency[index], index) for index in range(count) if waiting[index] == 0]
     heapq.heapify(ready)
     placed: list[ScheduledItem[I, T] | None] = [None] * count
     while ready:
+        if ready[0][0] > last:
+            break  # every needed item is placed; the rest cannot change their dates
         _, index = heapq.heappop(ready)
         placed[index] = _place(items[index], depends_on[index], placed, team_weeks, origin)
         for dependant in dependants[index]:

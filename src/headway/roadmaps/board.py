@@ -260,14 +260,17 @@ def effort_of(points: float | None, estimate: tuple[float | None, ...]) -> float
     return max(likely or 0.0, 0.0)
 
 
-def scheduled_spans(product: Product, today: date) -> dict[int, tuple[date, date]]:
+def scheduled_spans(
+    product: Product, today: date, needed: Iterable[int] | None = None
+) -> dict[int, tuple[date, date]]:
     """Feature id → the span planning's capacity schedule proposes, from today on.
 
     Every open feature of the product is scheduled in backlog order, by its team's weekly
     capacity (features without a team share one of average capacity), after what it depends on,
-    and not before its own start. Features with no effort get no span. Three queries; the
-    schedule itself is kept under its whole input, so an unchanged product is not scheduled
-    again.
+    and not before its own start; with ``needed``, only as far as those features need (see
+    ``schedule``), the others may have no span. Features with no effort get no span. Three
+    queries; the schedule itself is kept under its whole input, so an unchanged product is not
+    scheduled again.
     """
     rows = tuple(
         Feature.objects.filter(product_id=product.pk)
@@ -297,8 +300,9 @@ def scheduled_spans(product: Product, today: date) -> dict[int, tuple[date, date
         .order_by("id")
         .values_list("feature_id", "depends_on_id")
     )
-    key = (product.pk, today, rows, edges, tuple(sorted(capacities.items())))
-    return _SPANS.get(key, lambda: _spans(rows, edges, capacities, today))
+    wanted = None if needed is None else frozenset(needed)
+    key = (product.pk, today, rows, edges, tuple(sorted(capacities.items())), wanted)
+    return _SPANS.get(key, lambda: _spans(rows, edges, capacities, today, wanted))
 
 
 #: Recent schedules keyed by their whole input (see ``headway.core.memo``).
@@ -310,6 +314,7 @@ def _spans(
     edges: Iterable[tuple[int, int]],
     capacities: Mapping[int, float],
     today: date,
+    needed: frozenset[int] | None,
 ) -> dict[int, tuple[date, date]]:
     shared = sum(capacities.values()) / len(capacities) if capacities else DEFAULT_CAPACITY
     open_ids = {row[0] for row in rows}
@@ -330,7 +335,7 @@ def _spans(
     teams = [ScheduleTeam(pk, capacity) for pk, capacity in capacities.items()]
     teams.append(ScheduleTeam(SHARED_TEAM, shared))
     try:
-        plan = schedule(items, teams, today)
+        plan = schedule(items, teams, today, needed=needed)
     except ScheduleInputError:  # a cycle slipped past planning's checks: no proposal at all
         return {}
     return {
@@ -410,7 +415,7 @@ def resolve_dates(
     forecast finishes after its committed date (or that date is past and it is not done).
     Model instances need ``release`` selected.
     """
-    scheduled = scheduled_spans(product, today) if features else {}
+    scheduled = scheduled_spans(product, today, [f.pk for f in features]) if features else {}
     forecast = forecast_ends(product, features, today, scheduled)
     return {
         feature.pk: dates.resolve(
