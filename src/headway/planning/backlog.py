@@ -23,9 +23,9 @@ from django.db.models import (
     Case,
     Count,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -328,9 +328,11 @@ def _in_order(queryset: QuerySet[Feature], framework: str, card: Any) -> QuerySe
     """``queryset`` in ``framework``'s order, worked out by the database."""
     if framework != "scorecard":
         return queryset.order_by(*_order(framework))
-    # Each rating keeps its score (rescore), so a scorecard ranks like a stored column.
-    score = ScorecardRating.objects.filter(scorecard=card, feature=OuterRef("pk")).values("score")
-    return queryset.annotate(card_score=Subquery(score[:1], output_field=FloatField())).order_by(
+    # Each rating keeps its score (rescore), so a scorecard ranks like a stored column: a left
+    # join to this card's ratings (one per feature at most), which both databases hash-join
+    # faster than a look-up per feature.
+    rated = FilteredRelation("scorecard_ratings", condition=Q(scorecard_ratings__scorecard=card))
+    return queryset.annotate(card=rated, card_score=F("card__score")).order_by(
         F("card_score").desc(nulls_last=True), "rank", "id"
     )
 
