@@ -362,6 +362,24 @@ def test_changing_a_scorecards_criteria_ranks_again(world: World, pm_api: Api) -
     assert [i["score"] for i in pm_api.get(url).json()["items"]] == [None, None]
 
 
+def test_rating_a_feature_of_another_product_is_422_and_stores_nothing(
+    world: World, pm_api: Api
+) -> None:
+    from headway.planning.models import ScorecardRating
+
+    card = pm_api.post(f"/products/{world.product.pk}/scorecards", TestScorecards.payload).json()
+    elsewhere = Feature.objects.create(product=world.other_product, title="Theirs")
+    response = pm_api.post(
+        f"/scorecards/{card['id']}/ratings",
+        {"feature": elsewhere.pk, "ratings": {"strategy": 3, "demand": 9}},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "feature", "message": "Choose a feature of this scorecard's product."}
+    ]
+    assert not ScorecardRating.objects.exists()
+
+
 def test_scorecard_criteria_are_validated(world: World, pm_api: Api) -> None:
     response = pm_api.post(
         f"/products/{world.product.pk}/scorecards",

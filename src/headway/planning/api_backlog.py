@@ -261,9 +261,7 @@ def rate_feature(request: HttpRequest, scorecard_id: int, payload: RatingIn) -> 
     card = _scorecard(request, scorecard_id, Role.PRODUCT_MANAGER)
     feature = Feature.objects.filter(product_id=card.product_id, pk=payload.feature).first()
     if feature is None:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"feature": ["Choose a feature of this scorecard's product."]})
+        raise invalid("feature", "Choose a feature of this scorecard's product.")
     score = backlog.rate(request.user, card, feature, payload.ratings)
     return {"feature": feature.pk, "score": score.value, "explanation": score.explanation}
 
